@@ -1,0 +1,153 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from './platform/config.js';
+import { migrateDatabase } from './platform/db/client.js';
+import { DataDirLockedError } from './platform/db/lock.js';
+import { seedDemo } from './platform/demo.js';
+import { ROLES, type Role } from './platform/http/auth.js';
+import { AppError } from './platform/http/errors.js';
+import {
+  createApp,
+  createPlatform,
+  describeStartup,
+  openConfiguredDatabase,
+  prepare,
+  VERSION,
+} from './platform/platform.js';
+
+const program = new Command()
+  .name('cbec-zone')
+  .description('跨境电子商务综合试验区线上综合服务平台 / cross-border e-commerce pilot zone platform')
+  .version(VERSION);
+
+const cliActor = { name: `cli:${process.env.USER ?? 'operator'}`, role: 'system' };
+
+program
+  .command('serve')
+  .description('Run the platform (HTTP API and web app)')
+  .action(async () => {
+    const config = loadConfig();
+    const p = await createPlatform(config);
+    const report = await prepare(p);
+    const app = await createApp(p);
+    const address = await app.listen({ port: config.port, host: config.host });
+    const text = describeStartup(report);
+    if (text) console.log(text);
+    const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    console.log(`\ncbec-zone ${VERSION} 已启动 / running at ${url}  (database: ${p.dbh.kind} ${p.dbh.location})`);
+    console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/readyz`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await app.close();
+      await p.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('Apply database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const dbh = await openConfiguredDatabase(config);
+    try {
+      await migrateDatabase(dbh);
+      console.log(`migrations applied (${dbh.kind} ${dbh.location})`);
+    } finally {
+      await dbh.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('Write the demo enterprises and users (only into a database without enterprises)')
+  .action(async () => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      if ((await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total > 0) {
+        console.log('enterprises exist already; demo data not written');
+        return;
+      }
+      const summary = await seedDemo(p.identity, p.filing);
+      console.log(describeStartup({ admin: { created: false }, demo: summary }));
+    } finally {
+      await p.close();
+    }
+  });
+
+const users = program.command('users').description('Manage users');
+users
+  .command('create')
+  .description('Create a user')
+  .requiredOption('--username <name>')
+  .addOption(new Option('--role <role>').choices([...ROLES]).makeOptionMandatory())
+  .option('--display-name <name>')
+  .option('--enterprise <uscc>', 'the enterprise of an enterprise user')
+  .requiredOption('--password <password>')
+  .action(async (o: { username: string; role: Role; displayName?: string; enterprise?: string; password: string }) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      if (o.enterprise && !(await p.filing.exists(o.enterprise))) throw AppError.notFound('enterprise', '企业');
+      const u = await p.identity.createUserTx(cliActor, {
+        username: o.username,
+        displayName: o.displayName ?? o.username,
+        role: o.role,
+        enterpriseUscc: o.enterprise ?? null,
+        password: o.password,
+      });
+      console.log(`user ${u.username} (${u.role}) created, id ${u.id}`);
+    } finally {
+      await p.close();
+    }
+  });
+users
+  .command('reset')
+  .description("Reset a user's password and re-enable the account (the user must change it at next sign-in)")
+  .requiredOption('--username <name>')
+  .requiredOption('--password <password>')
+  .action(async (o: { username: string; password: string }) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const u = (await p.identity.listUsers()).find((x) => x.username.toLowerCase() === o.username.toLowerCase());
+      if (!u) throw AppError.notFound('user', '用户');
+      await p.identity.resetPassword(cliActor, u.id, o.password);
+      if (u.status !== 'active') await p.identity.setStatus(cliActor, u.id, 'active');
+      console.log(`password of ${u.username} reset`);
+    } finally {
+      await p.close();
+    }
+  });
+
+program
+  .command('audit')
+  .description('Audit trail')
+  .command('verify')
+  .description('Verify the SM3 hash chain of the audit log; exit status 1 when anything was altered or deleted')
+  .action(async () => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = await p.audit.verify();
+      if (r.ok) {
+        console.log(`审计日志完整 / audit log intact: ${r.rows} rows, head seq ${r.headSeq}`);
+      } else {
+        console.log(`审计日志被篡改 / audit log TAMPERED: ${r.problems.length} problem(s) in ${r.rows} rows`);
+        for (const x of r.problems) console.log(`  seq ${x.seq ?? '-'}: ${x.problem}`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  if (e instanceof DataDirLockedError) console.error(e.message);
+  else if (e instanceof AppError)
+    console.error(
+      `${e.messageZh} / ${e.messageEn}${e.details.map((d) => `\n  ${d.path}: ${d.message} / ${d.messageEn}`).join('')}`,
+    );
+  else console.error(e instanceof Error ? e.message : e);
+  process.exit(process.exitCode && process.exitCode !== 0 ? process.exitCode : 2);
+});

@@ -1,0 +1,84 @@
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+/** Enterprise filings (备案): one row per enterprise, with its current state. */
+export const enterprises = pgTable(
+  'enterprises',
+  {
+    uscc: varchar('uscc', { length: 18 }).primaryKey(),
+    customsCode: varchar('customs_code', { length: 10 }),
+    nameCn: varchar('name_cn', { length: 200 }).notNull(),
+    nameEn: varchar('name_en', { length: 300 }),
+    legalRepName: varchar('legal_rep_name', { length: 100 }).notNull(),
+    /** Legal representative's ID number: SM4-encrypted, with a keyed hash for look-ups. */
+    legalRepIdEnc: text('legal_rep_id_enc'),
+    legalRepIdHash: varchar('legal_rep_id_hash', { length: 64 }),
+    registeredAddress: varchar('registered_address', { length: 300 }).notNull(),
+    regionCode: varchar('region_code', { length: 6 }).notNull(),
+    /** [{ name, phoneEnc, email }] — phones are SM4-encrypted. */
+    contacts: jsonb('contacts').notNull(),
+    dxpId: varchar('dxp_id', { length: 30 }),
+    roles: text('roles').array().notNull(),
+    status: varchar('status', { length: 24 }).notNull(),
+    statusReason: text('status_reason'),
+    /** Requested changes waiting for an officer (status change_requested). */
+    pendingChange: jsonb('pending_change'),
+    /** Zone that filed the enterprise; null when filed here. */
+    originZone: varchar('origin_zone', { length: 32 }),
+    /** The signed record as imported from the origin zone. */
+    originRecord: jsonb('origin_record'),
+    version: integer('version').notNull().default(1),
+    applicantUserId: uuid('applicant_user_id'),
+    isDemo: boolean('is_demo').notNull().default(false),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('enterprises_status_idx').on(t.status), index('enterprises_customs_code_idx').on(t.customsCode)],
+);
+
+/** Every transition of a filing, in order: the filing's history. */
+export const enterpriseEvents = pgTable(
+  'enterprise_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    uscc: varchar('uscc', { length: 18 }).notNull(),
+    action: varchar('action', { length: 32 }).notNull(),
+    fromStatus: varchar('from_status', { length: 24 }),
+    toStatus: varchar('to_status', { length: 24 }).notNull(),
+    reason: text('reason'),
+    actorUserId: uuid('actor_user_id'),
+    actorRole: varchar('actor_role', { length: 32 }),
+    data: jsonb('data'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('enterprise_events_uscc_idx').on(t.uscc, t.id)],
+);
+
+/** Other zones whose signed filing records this zone accepts (一地备案、全国共享). */
+export const trustedZones = pgTable('trusted_zones', {
+  zoneCode: varchar('zone_code', { length: 32 }).primaryKey(),
+  name: varchar('name', { length: 200 }).notNull(),
+  /** SM2 public key, uncompressed hex (04…). */
+  publicKey: varchar('public_key', { length: 130 }).notNull(),
+  addedBy: uuid('added_by'),
+  addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** USCCs that are legal but fail the GB 32100 check (early codes), accepted by operator decision. */
+export const usccExceptions = pgTable('uscc_exceptions', {
+  uscc: varchar('uscc', { length: 18 }).primaryKey(),
+  reason: text('reason').notNull(),
+  addedBy: uuid('added_by'),
+  addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,77 @@
+import { and, arrayContains, asc, count, desc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.js';
+import type { FilingRole, FilingStatus } from './model.js';
+import { enterpriseEvents, enterprises, trustedZones, usccExceptions } from './schema.js';
+
+export type EnterpriseRow = typeof enterprises.$inferSelect;
+export type EnterpriseEventRow = typeof enterpriseEvents.$inferSelect;
+
+export type EnterpriseFilter = {
+  status?: FilingStatus[];
+  role?: FilingRole;
+  q?: string;
+  /** Restricts to one enterprise (tenant-bound callers). */
+  uscc?: string;
+  page: number;
+  pageSize: number;
+};
+
+export const filingStore = {
+  get: async (q: Queryable, uscc: string) => (await q.select().from(enterprises).where(eq(enterprises.uscc, uscc)))[0],
+  getForUpdate: async (q: Queryable, uscc: string) =>
+    (await q.select().from(enterprises).where(eq(enterprises.uscc, uscc)).for('update'))[0],
+  insert: async (q: Queryable, v: typeof enterprises.$inferInsert) =>
+    (await q.insert(enterprises).values(v).returning())[0] as EnterpriseRow,
+  update: async (q: Queryable, uscc: string, v: Partial<typeof enterprises.$inferInsert>) =>
+    (
+      await q
+        .update(enterprises)
+        .set({ ...v, updatedAt: new Date() })
+        .where(eq(enterprises.uscc, uscc))
+        .returning()
+    )[0] as EnterpriseRow,
+  addEvent: (q: Queryable, v: typeof enterpriseEvents.$inferInsert) => q.insert(enterpriseEvents).values(v),
+  events: (q: Queryable, uscc: string) =>
+    q.select().from(enterpriseEvents).where(eq(enterpriseEvents.uscc, uscc)).orderBy(asc(enterpriseEvents.id)),
+
+  async list(q: Queryable, f: EnterpriseFilter) {
+    const conds: SQL[] = [];
+    if (f.status?.length) conds.push(inArray(enterprises.status, f.status));
+    if (f.role) conds.push(arrayContains(enterprises.roles, [f.role]));
+    if (f.uscc) conds.push(eq(enterprises.uscc, f.uscc));
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conds.push(
+        or(ilike(enterprises.nameCn, like), ilike(enterprises.nameEn, like), ilike(enterprises.uscc, like)) as SQL,
+      );
+    }
+    const where = conds.length ? and(...conds) : undefined;
+    const items = await q
+      .select()
+      .from(enterprises)
+      .where(where)
+      .orderBy(desc(enterprises.updatedAt), asc(enterprises.uscc))
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize);
+    const [total] = await q.select({ n: count() }).from(enterprises).where(where);
+    return { items, total: total?.n ?? 0 };
+  },
+
+  trustedZone: async (q: Queryable, code: string) =>
+    (await q.select().from(trustedZones).where(eq(trustedZones.zoneCode, code)))[0],
+  trustedZones: (q: Queryable) => q.select().from(trustedZones).orderBy(asc(trustedZones.zoneCode)),
+  upsertTrustedZone: (q: Queryable, v: typeof trustedZones.$inferInsert) =>
+    q
+      .insert(trustedZones)
+      .values(v)
+      .onConflictDoUpdate({
+        target: trustedZones.zoneCode,
+        set: { name: v.name, publicKey: v.publicKey, addedBy: v.addedBy, addedAt: new Date() },
+      }),
+  deleteTrustedZone: async (q: Queryable, code: string) =>
+    (await q.delete(trustedZones).where(eq(trustedZones.zoneCode, code)).returning()).length > 0,
+
+  exceptions: (q: Queryable) => q.select().from(usccExceptions).orderBy(asc(usccExceptions.uscc)),
+  addException: (q: Queryable, v: typeof usccExceptions.$inferInsert) =>
+    q.insert(usccExceptions).values(v).onConflictDoNothing(),
+};

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Platform configuration, read once from the environment. Every setting has a safe default so that
+ * `npm start` works on a fresh machine; production overrides them through environment variables.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Initial password of the `admin` user, used only when no platform admin exists. */
+  CBEC_ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** Seed demo enterprises and users into an empty database (true by default for the embedded database). */
+  CBEC_SEED_DEMO: z.enum(['true', 'false']).optional(),
+  /** This zone's code, written into signed filing records (一地备案、全国共享). */
+  CBEC_ZONE_CODE: z
+    .string()
+    .regex(/^[A-Z0-9-]{2,32}$/)
+    .default('CN-LZ'),
+  CBEC_ZONE_NAME: z.string().default('中国（兰州）跨境电子商务综合试验区'),
+  /** SM4 key (32 hex characters) for personal information at rest, or a file holding it. */
+  CBEC_PI_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/)
+    .optional(),
+  CBEC_PI_KEY_FILE: z.string().optional(),
+  /** Mark the session cookie Secure (set when served over HTTPS). */
+  CBEC_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  CBEC_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  adminPassword: string | undefined;
+  seedDemo: boolean;
+  zoneCode: string;
+  zoneName: string;
+  piKeyHex: string | undefined;
+  piKeyFile: string;
+  cookieSecure: boolean;
+  bodyLimit: number;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration / 配置错误:\n${lines}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL || undefined,
+    logLevel: e.LOG_LEVEL,
+    adminPassword: e.CBEC_ADMIN_PASSWORD,
+    seedDemo: e.CBEC_SEED_DEMO ? e.CBEC_SEED_DEMO === 'true' : true,
+    zoneCode: e.CBEC_ZONE_CODE,
+    zoneName: e.CBEC_ZONE_NAME,
+    piKeyHex: e.CBEC_PI_KEY,
+    piKeyFile: e.CBEC_PI_KEY_FILE ? resolve(e.CBEC_PI_KEY_FILE) : resolve(dataDir, 'secrets', 'pi.key'),
+    cookieSecure: e.CBEC_COOKIE_SECURE === 'true',
+    bodyLimit: e.CBEC_BODY_LIMIT,
+    ...overrides,
+  };
+}

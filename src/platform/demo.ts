@@ -1,0 +1,105 @@
+import { orgCodeCheckCharacter, usccCheckCharacter } from '../kernel/codes/uscc.js';
+import type { FilingRole } from '../modules/filing/model.js';
+import type { FilingService } from '../modules/filing/service.js';
+import type { IdentityService } from '../modules/identity/service.js';
+import type { Role } from './http/auth.js';
+
+/** The demo users' password. Demo data only: the users are flagged is_demo and listed as such at start-up. */
+export const DEMO_PASSWORD = 'Demo@2026!';
+
+/**
+ * A valid demo USCC: 9 1 (company, registered with market regulation), 620100 (Lanzhou), an organisation code
+ * MA7LHD0<n> with its GB 11714 check character, then the GB 32100 check character. The same on every machine.
+ */
+export function demoUscc(n: number): string {
+  const body = `MA7LHD0${n}`;
+  const first17 = `91620100${body}${orgCodeCheckCharacter(body)}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+const DEMO_ENTERPRISES: { nameCn: string; nameEn: string; roles: FilingRole[]; user?: string }[] = [
+  {
+    nameCn: '【演示】兰州丝路跨境电商平台有限公司',
+    nameEn: '[DEMO] Lanzhou Silk Road CBEC Platform Co., Ltd.',
+    roles: ['ebp', 'ebc'],
+    user: 'ebp.demo',
+  },
+  {
+    nameCn: '【演示】甘肃陇货出海电子商务有限公司',
+    nameEn: '[DEMO] Gansu Longhuo Global E-commerce Co., Ltd.',
+    roles: ['ebc'],
+    user: 'ebc.demo',
+  },
+  {
+    nameCn: '【演示】西部跨境支付服务有限公司',
+    nameEn: '[DEMO] Western Cross-border Payment Services Co., Ltd.',
+    roles: ['payment'],
+  },
+  {
+    nameCn: '【演示】兰州国际陆港物流有限公司',
+    nameEn: '[DEMO] Lanzhou International Land Port Logistics Co., Ltd.',
+    roles: ['logistics', 'agent'],
+  },
+  {
+    nameCn: '【演示】兰州新区综保区仓储有限公司',
+    nameEn: '[DEMO] Lanzhou New Area Bonded Warehousing Co., Ltd.',
+    roles: ['warehouse', 'assure'],
+  },
+];
+
+const DEMO_OFFICERS: { username: string; displayName: string; role: Role }[] = [
+  { username: 'customs.demo', displayName: '【演示】兰州海关 审核员', role: 'customs' },
+  { username: 'commerce.demo', displayName: '【演示】市商务局 审核员', role: 'commerce' },
+  { username: 'tax.demo', displayName: '【演示】税务 监管员', role: 'tax' },
+  { username: 'forex.demo', displayName: '【演示】外汇管理 监管员', role: 'forex' },
+  { username: 'finance.demo', displayName: '【演示】金融 监管员', role: 'finance' },
+];
+
+export type DemoSummary = {
+  users: { username: string; role: string; enterprise?: string }[];
+  enterprises: { uscc: string; nameCn: string }[];
+};
+
+/** Clearly named demo enterprises (【演示】…, approved) and demo users, for a first start. */
+export async function seedDemo(identity: IdentityService, filing: FilingService): Promise<DemoSummary> {
+  const system = { name: 'demo-seed', role: 'system' };
+  const summary: DemoSummary = { users: [], enterprises: [] };
+  const officers = [];
+  for (const o of DEMO_OFFICERS) {
+    officers.push(await identity.createUserTx(system, { ...o, password: DEMO_PASSWORD, isDemo: true }));
+    summary.users.push({ username: o.username, role: o.role });
+  }
+  // The demo enterprises are filed and approved by the demo customs officer.
+  const customs = officers[0]!;
+  const officer = {
+    kind: 'user' as const,
+    userId: customs.id,
+    username: customs.username,
+    displayName: customs.displayName,
+    role: customs.role,
+    enterpriseUscc: null,
+    sessionId: '',
+  };
+  const actor = { userId: customs.id, name: customs.username, role: customs.role };
+  for (const [i, e] of DEMO_ENTERPRISES.entries()) {
+    const uscc = demoUscc(i + 1);
+    await filing.submit(officer, actor, {
+      uscc,
+      nameCn: e.nameCn,
+      nameEn: e.nameEn,
+      legalRepresentative: { name: '演示法人' },
+      registeredAddress: `甘肃省兰州市兰州新区演示路 ${i + 1} 号（演示数据）`,
+      regionCode: '620100',
+      contacts: [
+        { name: '演示联系人', phone: `1380931${String(1000 + i).padStart(4, '0')}`, email: `demo${i + 1}@example.com` },
+      ],
+      dxpId: `DXPENT${String(9000000000 + i)}`,
+      roles: e.roles,
+      ...(e.user ? { account: { username: e.user, password: DEMO_PASSWORD, displayName: `${e.nameCn} 管理员` } } : {}),
+    });
+    await filing.decide(officer, actor, uscc, 'approve');
+    summary.enterprises.push({ uscc, nameCn: e.nameCn });
+    if (e.user) summary.users.push({ username: e.user, role: 'enterprise_admin', enterprise: uscc });
+  }
+  return summary;
+}

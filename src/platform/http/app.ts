@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { core } from 'zod';
+import type { Actor } from '../audit/audit.js';
+import { authorizeHook, type Principal } from './auth.js';
+import { AppError, errorBody } from './errors.js';
+import { issuesToDetails } from './validation.js';
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  ZodTypeProvider
+>;
+
+export type AppOptions = {
+  logger: Logger;
+  bodyLimit: number;
+  /** Resolves the caller from the request's cookie or API key; throws AppError 401 on a bad credential. */
+  authenticate(req: FastifyRequest): Promise<Principal>;
+  webDist?: string;
+  version: string;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The actor for the audit trail, from the request. */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = req.principal;
+  if (p.kind === 'user') {
+    return { userId: p.userId, name: p.username, role: p.role, enterpriseUscc: p.enterpriseUscc, requestId: req.id };
+  }
+  if (p.kind === 'apiKey') {
+    return {
+      userId: null,
+      name: `api-key:${p.keyName}`,
+      role: 'api_key',
+      enterpriseUscc: p.enterpriseUscc,
+      requestId: req.id,
+    };
+  }
+  return { requestId: req.id, name: 'anonymous' };
+}
+
+/** Maps any error to the platform's one error shape. Input errors are 4xx; anything unexpected is a 500 without internals. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const ctx = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+    const prefix = ctx === 'body' ? [] : [ctx];
+    // fastify-type-provider-zod flattens each zod issue into { keyword: code, instancePath, message, params: rest }.
+    const issues = err.validation.map(
+      (v) =>
+        ({
+          ...(v.params as object),
+          code: v.keyword,
+          message: v.message,
+          path: v.instancePath.split('/').slice(1).filter(Boolean),
+        }) as unknown as core.$ZodIssue,
+    );
+    return AppError.validation(issuesToDetails(issues, prefix));
+  }
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON', 'The request body is not valid JSON', [
+        { path: '', message: fe.message, messageEn: fe.message },
+      ]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'BODY_TOO_LARGE', '请求体过大', 'The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型', 'Unsupported Content-Type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError(
+        400,
+        'BAD_CONTENT_LENGTH',
+        'Content-Length 与请求体不符',
+        'Content-Length does not match the body',
+      );
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+    case 'FST_ERR_BAD_URL':
+      return new AppError(400, 'BAD_REQUEST', '请求格式错误', 'Malformed request');
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError(fe.statusCode, 'BAD_REQUEST', '请求无效', fe.message || 'Bad request');
+  }
+  return new AppError(
+    500,
+    'INTERNAL',
+    '服务器内部错误，请凭请求编号联系平台运维',
+    'Internal error: quote the request id to the operators',
+  );
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null as never);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'cbec-zone API — 跨境电子商务综合试验区线上综合服务平台',
+        version: opts.version,
+        description:
+          'One platform, one entry for cross-border e-commerce (一站式服务、一平台汇总). Errors always have the shape ' +
+          '`{ "error": { "code", "message" (中文), "messageEn", "details": [{ "path", "message", "messageEn", "code" }], "requestId" } }`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'cbec_session' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Enterprise API key: cbk_<prefix>_<secret>' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? '';
+    if (url.startsWith('/api/') && !route.config?.access) {
+      throw new Error(`Route ${route.method} ${url} must declare config.access`);
+    }
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    req.principal = await opts.authenticate(req);
+  });
+  app.addHook('preValidation', async (req, reply) => {
+    if (req.routeOptions.config.access) await authorizeHook(req, reply);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toAppError(err);
+    if (e.status >= 500) {
+      req.log.error({ err: isResponseSerializationError(err) ? { message: err.message } : err }, 'unexpected error');
+    }
+    reply.status(e.status).send(errorBody(e, req.id));
+  });
+
+  const webDist = opts.webDist;
+  const haveWeb = !!webDist && existsSync(join(webDist, 'index.html'));
+  if (haveWeb && webDist) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = path.startsWith('/api/') || path.startsWith('/.well-known/') || path === '/openapi.json';
+    if (haveWeb && req.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const e = new AppError(
+      404,
+      'NOT_FOUND',
+      `没有这个接口：${req.method} ${path}`,
+      `No such route: ${req.method} ${path}`,
+    );
+    return reply.status(404).send(errorBody(e, req.id));
+  });
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

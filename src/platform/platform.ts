@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { filingRoutes } from '../modules/filing/routes.js';
+import { FilingService } from '../modules/filing/service.js';
+import { identityRoutes } from '../modules/identity/routes.js';
+import { IdentityService } from '../modules/identity/service.js';
+import { AuditTrail } from './audit/audit.js';
+import type { Config } from './config.js';
+import { loadOrCreatePiKey } from './crypto/key-file.js';
+import { PersonalInfoCipher } from './crypto/personal-info.js';
+import { ensurePlatformKey, listPublicKeys, type PlatformSigner } from './crypto/signing.js';
+import { type DbHandle, migrateDatabase, openDatabase } from './db/client.js';
+import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
+import { type App, buildApp } from './http/app.js';
+import { OFFICER_ROLES, only } from './http/auth.js';
+import { createLogger } from './log.js';
+
+export const ROOT_DIR = join(import.meta.dirname, '../..');
+export const VERSION: string = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')).version;
+
+/** Everything the running platform is made of: configuration, database, shared services and modules. */
+export type Platform = {
+  config: Config;
+  log: Logger;
+  dbh: DbHandle;
+  audit: AuditTrail;
+  pi: PersonalInfoCipher;
+  signer: PlatformSigner;
+  identity: IdentityService;
+  filing: FilingService;
+  close(): Promise<void>;
+};
+
+export type StartupReport = {
+  admin: { created: false } | { created: true; password: string; generated: boolean };
+  demo: DemoSummary | null;
+};
+
+/** Opens the database named by the configuration (PGlite in DATA_DIR unless DATABASE_URL is set). */
+export async function openConfiguredDatabase(config: Config, opts: { memory?: boolean } = {}): Promise<DbHandle> {
+  if (config.databaseUrl) return openDatabase({ kind: 'postgres', url: config.databaseUrl });
+  return openDatabase({ kind: 'pglite', dataDir: opts.memory ? undefined : join(config.dataDir) });
+}
+
+/** Opens the database, applies migrations and wires the services. */
+export async function createPlatform(config: Config, opts: { memory?: boolean; log?: Logger } = {}): Promise<Platform> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const dbh = await openConfiguredDatabase(config, opts);
+  try {
+    await migrateDatabase(dbh);
+    const pi = PersonalInfoCipher.fromKeyHex(
+      opts.memory && !config.piKeyHex
+        ? (await import('node:crypto')).randomBytes(16).toString('hex')
+        : loadOrCreatePiKey({ keyHex: config.piKeyHex, keyFile: config.piKeyFile }),
+    );
+    const audit = new AuditTrail(dbh.db);
+    const signer = await ensurePlatformKey(dbh.db, pi, 'filing-record');
+    const identity = new IdentityService(dbh.db, audit);
+    const filing = new FilingService(dbh.db, audit, pi, identity, signer, {
+      code: config.zoneCode,
+      name: config.zoneName,
+    });
+    return { config, log, dbh, audit, pi, signer, identity, filing, close: () => dbh.close() };
+  } catch (e) {
+    await dbh.close();
+    throw e;
+  }
+}
+
+/** First-start duties: a platform admin whenever none exists, demo data in an empty database. */
+export async function prepare(p: Platform): Promise<StartupReport> {
+  const admin = await p.identity.ensureAdmin(p.config.adminPassword);
+  let demo: DemoSummary | null = null;
+  if (p.config.seedDemo && (await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total === 0) {
+    demo = await seedDemo(p.identity, p.filing);
+  }
+  return { admin, demo };
+}
+
+/** The HTTP application: health, keys, audit and every module's routes. */
+export async function createApp(p: Platform): Promise<App> {
+  const webDist = join(ROOT_DIR, 'web/dist');
+  const app = await buildApp({
+    logger: p.log,
+    bodyLimit: p.config.bodyLimit,
+    authenticate: (req) => p.identity.authenticate(req),
+    webDist,
+    version: VERSION,
+  });
+
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Process is up' } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
+  app.get(
+    '/readyz',
+    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Database is reachable' } },
+    async (_req, reply) => {
+      try {
+        await p.dbh.ping();
+        return { status: 'ready', database: p.dbh.kind };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', database: p.dbh.kind });
+      }
+    },
+  );
+  app.get(
+    '/.well-known/cbec-zone/keys',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['platform'], summary: "This zone's public keys (SM2), for verifying its signed records" },
+    },
+    async () => ({
+      zone: { code: p.config.zoneCode, name: p.config.zoneName },
+      keys: (await listPublicKeys(p.dbh.db)).map((k) => ({ ...k, createdAt: k.createdAt.toISOString() })),
+    }),
+  );
+  app.get(
+    '/api/v1/audit',
+    {
+      config: { access: only(['platform_admin', ...OFFICER_ROLES]) },
+      schema: {
+        tags: ['platform'],
+        summary: 'Audit trail (审计日志)',
+        querystring: z.strictObject({
+          action: z.string().max(64).optional(),
+          enterpriseUscc: z.string().max(18).optional(),
+          targetId: z.string().max(100).optional(),
+          page: z.coerce.number().int().min(1).max(100_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (req) => {
+      const { items, total } = await p.audit.list(req.query);
+      return { items: items.map(({ prevHash: _p, ...r }) => ({ ...r, at: r.at.toISOString() })), total };
+    },
+  );
+
+  identityRoutes(app, {
+    identity: p.identity,
+    cookieSecure: p.config.cookieSecure,
+    enterpriseExists: (u) => p.filing.exists(u),
+  });
+  filingRoutes(app, p.filing);
+  await app.ready();
+  return app;
+}
+
+export function describeStartup(report: StartupReport): string {
+  const lines: string[] = [];
+  if (report.admin.created) {
+    lines.push(
+      report.admin.generated
+        ? `平台管理员 admin 已创建，初始密码（只显示这一次）/ Platform admin "admin" created; initial password (shown once): ${report.admin.password}`
+        : '平台管理员 admin 已用 CBEC_ADMIN_PASSWORD 创建 / Platform admin "admin" created with CBEC_ADMIN_PASSWORD',
+    );
+  }
+  if (report.demo) {
+    lines.push(`演示数据已写入（所有演示用户密码 / every demo user's password: ${DEMO_PASSWORD}）:`);
+    for (const u of report.demo.users)
+      lines.push(`  ${u.username.padEnd(16)} ${u.role}${u.enterprise ? ` @ ${u.enterprise}` : ''}`);
+    for (const e of report.demo.enterprises) lines.push(`  ${e.uscc}  ${e.nameCn}`);
+  }
+  return lines.join('\n');
+}
