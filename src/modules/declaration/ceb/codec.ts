@@ -1,0 +1,550 @@
+/**
+ * CEB message codec: XML ⇄ plain JSON objects that use the XSD's own element names.
+ *
+ * - parseCeb reads tolerantly where the meaning is clear (platform-decisions.md "Messages"; ceb-messages.md §1.3
+ *   quirks and §10): `ceb:` prefix or default namespace, a UTF-8 BOM, children in any order (the export samples put
+ *   BaseTransfer after the Signature), CEB214's root `CEB214`, CEB792's `gnum` for `gseqno`. Values are checked
+ *   strictly against the generated definitions; every problem is a CebError with a path, a bilingual message and
+ *   the data-exchange error code of ceb-messages.md §5.1 (0001 malformed XML, 0002 schema).
+ * - buildCeb always writes the XSD's element order with the `ceb:` prefix, and refuses messages that do not
+ *   validate (CebBuildError), so whatever the platform emits is schema-valid.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CebMessageDef, CebNodeDef } from './definition-types.js';
+import { CEB_MESSAGE_DEFS, CEB_NAMESPACE, type CebMessageType } from './definitions.generated.js';
+import { normalizeValue, type Problem, valueProblem } from './values.js';
+import { escapeXml, parseXmlTree, serializeElement, type XmlElement } from './xml-tree.js';
+
+export const DSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
+const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+const MAX_ERRORS = 100;
+
+/** A record group (Order, OrderHead, BaseTransfer...): XSD element names to values. */
+export interface CebRecord {
+  [name: string]: string | string[] | CebRecord | CebRecord[];
+}
+
+/** The enveloped XML-DSig signature of ceb-messages.md §8, in the form CEB uses (KeyName + X509Certificate). */
+export interface CebSignature {
+  canonicalizationMethod: string;
+  signatureMethod: string;
+  references: { uri?: string; transforms: string[]; digestMethod: string; digestValue: string }[];
+  signatureValue: string;
+  keyName?: string;
+  x509Certificate?: string;
+}
+
+export interface CebMessage {
+  /** Root element name, e.g. CEB311Message. */
+  type: CebMessageType;
+  /** 36 characters (ceb-messages.md §2.1); buildCeb generates an upper-case UUID when absent. */
+  guid?: string;
+  version: string;
+  /** The repeated business element: Order for CEB311, OrderReturn for CEB312, ... */
+  records: CebRecord[];
+  baseTransfer?: CebRecord;
+  baseSubscribe?: CebRecord[];
+  /** ExtendMessage; its `Message` (xs:any) is kept as serialised XML. */
+  extendMessage?: CebRecord;
+  signature?: CebSignature;
+}
+
+/** ceb-messages.md §5.1: 0001 报文格式错误, 0002 数据包不能通过schema验证. */
+export type CebErrorCode = '0001' | '0002';
+
+export interface CebError {
+  code: CebErrorCode;
+  /** Element path, e.g. CEB311Message/Order[2]/OrderList[1]/price (1-based indexes on repeatable elements). */
+  path: string;
+  line?: number;
+  message: Problem;
+}
+
+export interface CebWarning {
+  path: string;
+  line?: number;
+  message: Problem;
+}
+
+export type CebParseResult =
+  | { ok: true; message: CebMessage; warnings: CebWarning[] }
+  | { ok: false; errors: CebError[] };
+
+export class CebBuildError extends Error {
+  constructor(readonly errors: CebError[]) {
+    super(`invalid CEB message: ${errors.map((e) => `${e.path}: ${e.message.en}`).join('; ')}`);
+    this.name = 'CebBuildError';
+  }
+}
+
+/*
+ * Known sender deviations whose meaning is clear, all seen in the official samples (vendor/ceb/README.md):
+ * - CEB214's root element is named CEB214;
+ * - CEB792's SummaryResultList carries gnum but no gseqno: gseqno is taken from gnum;
+ * - CEB214's RefundReturn carries appSenderId, which the XSD does not define: it is dropped;
+ * - eight export samples repeat an identical BaseTransfer: identical duplicates of a single element are merged.
+ */
+const ROOT_ALIASES: Record<string, CebMessageType> = { CEB214: 'CEB214Message' };
+const FILL_FROM: Record<string, Record<string, string>> = { SummaryResultList: { gseqno: 'gnum' } };
+const IGNORED_ELEMENTS: Record<string, string[]> = { RefundReturn: ['appSenderId'] };
+
+type Json = unknown;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------------------------
+
+class Collector {
+  readonly errors: CebError[] = [];
+  readonly warnings: CebWarning[] = [];
+  /** Start-tag line of each path, to locate the value errors found later on the JSON. */
+  readonly lines = new Map<string, number>();
+
+  error(path: string, message: Problem, line?: number, code: CebErrorCode = '0002'): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ code, path, line: line ?? this.lines.get(path), message });
+  }
+
+  warn(path: string, message: Problem, line?: number): void {
+    this.warnings.push({ path, line, message });
+  }
+}
+
+const isRepeatable = (def: { maxOccurs: number | 'unbounded' }) => def.maxOccurs !== 1;
+
+function childPath(parent: string, def: CebNodeDef, index: number): string {
+  return isRepeatable(def) ? `${parent}/${def.name}[${index}]` : `${parent}/${def.name}`;
+}
+
+/** Reads the element children of `el` by name (order-insensitive) into a record keyed by XSD names. */
+function readGroup(el: XmlElement, children: CebNodeDef[], path: string, c: Collector): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  if (el.text.trim() !== '') c.error(path, { zh: '该元素不允许包含文本', en: 'text is not allowed here' }, el.line);
+  const isRoot = !path.includes('/'); // the root's guid/version are checked by parseUnsafe
+  for (const attr of isRoot ? [] : Object.keys(el.attributes)) {
+    c.error(path, { zh: `不允许的属性${attr}`, en: `unexpected attribute ${attr}` }, el.line);
+  }
+  const counts = new Map<string, number>();
+  for (const child of el.children) {
+    const name = child.local;
+    if (child.ns === CEB_NAMESPACE && IGNORED_ELEMENTS[el.local]?.includes(name)) {
+      c.warn(
+        `${path}/${name}`,
+        { zh: `忽略XSD未定义的元素${name}`, en: `ignored ${name}, not in the XSD` },
+        child.line,
+      );
+      continue;
+    }
+    const def = children.find((d) => d.name === name);
+    const expectedNs = def?.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE;
+    if (!def || child.ns !== expectedNs) {
+      const where = child.ns ? `{${child.ns}}${child.local}` : child.local;
+      c.error(`${path}/${child.local}`, { zh: `不允许的元素${where}`, en: `unexpected element ${where}` }, child.line);
+      continue;
+    }
+    const index = (counts.get(name) ?? 0) + 1;
+    counts.set(name, index);
+    const p = childPath(path, def, index);
+    c.lines.set(p, child.line);
+    let value: Json;
+    switch (def.kind) {
+      case 'field':
+        if (child.children.length > 0) {
+          c.error(p, { zh: '字段不允许包含子元素', en: 'a field cannot contain elements' }, child.line);
+          continue;
+        }
+        value = normalizeValue(child.text, def.type);
+        break;
+      case 'group':
+        value = readGroup(child, def.children, p, c);
+        break;
+      case 'any':
+        value = child.children.map((e) => serializeElement(e)).join('');
+        break;
+      case 'signature':
+        value = readSignature(child, p, c);
+        break;
+    }
+    if (isRepeatable(def)) {
+      const list = (out[name] as Json[] | undefined) ?? [];
+      list.push(value);
+      out[name] = list;
+    } else if (!(name in out)) {
+      out[name] = value;
+    } else if (JSON.stringify(out[name]) === JSON.stringify(value)) {
+      c.warn(p, { zh: `重复的相同元素${name}已合并`, en: `identical duplicate ${name} merged` }, child.line);
+    } else {
+      c.error(p, { zh: `重复的元素${name}`, en: `duplicate element ${name}` }, child.line);
+    }
+  }
+  for (const [target, source] of Object.entries(FILL_FROM[el.local] ?? {})) {
+    if (out[target] === undefined && typeof out[source] === 'string') {
+      out[target] = out[source];
+      c.warn(
+        `${path}/${target}`,
+        { zh: `缺少${target}，取${source}的值`, en: `${target} missing, taken from ${source}` },
+        el.line,
+      );
+    }
+  }
+  // Keys in the XSD's order, whatever the order in the document.
+  return Object.fromEntries(children.filter((d) => d.name in out).map((d) => [d.name, out[d.name]]));
+}
+
+/** ds:Signature → CebSignature (ceb-messages.md §8: SignedInfo, SignatureValue, KeyInfo/KeyName, X509Certificate). */
+function readSignature(el: XmlElement, path: string, c: Collector): CebSignature {
+  const sig: CebSignature = { canonicalizationMethod: '', signatureMethod: '', references: [], signatureValue: '' };
+  const unexpected = (e: XmlElement, p: string) =>
+    c.error(
+      `${p}/${e.local}`,
+      { zh: `不支持的签名元素${e.local}`, en: `unsupported signature element ${e.local}` },
+      e.line,
+    );
+  const base64 = (e: XmlElement) => e.text.replace(/\s+/g, '');
+  for (const part of el.children) {
+    if (part.ns !== DSIG_NAMESPACE) unexpected(part, path);
+    else if (part.local === 'SignedInfo') {
+      for (const s of part.children) {
+        if (s.ns !== DSIG_NAMESPACE) unexpected(s, `${path}/SignedInfo`);
+        else if (s.local === 'CanonicalizationMethod') sig.canonicalizationMethod = s.attributes.Algorithm ?? '';
+        else if (s.local === 'SignatureMethod') sig.signatureMethod = s.attributes.Algorithm ?? '';
+        else if (s.local === 'Reference') {
+          const ref: CebSignature['references'][number] = { transforms: [], digestMethod: '', digestValue: '' };
+          if (s.attributes.URI !== undefined) ref.uri = s.attributes.URI;
+          for (const r of s.children) {
+            if (r.local === 'Transforms') ref.transforms = r.children.map((t) => t.attributes.Algorithm ?? '');
+            else if (r.local === 'DigestMethod') ref.digestMethod = r.attributes.Algorithm ?? '';
+            else if (r.local === 'DigestValue') ref.digestValue = base64(r);
+            else unexpected(r, `${path}/SignedInfo/Reference`);
+          }
+          sig.references.push(ref);
+        } else unexpected(s, `${path}/SignedInfo`);
+      }
+    } else if (part.local === 'SignatureValue') sig.signatureValue = base64(part);
+    else if (part.local === 'KeyInfo') {
+      for (const k of part.children) {
+        if (k.local === 'KeyName') sig.keyName = k.text.trim();
+        else if (k.local === 'X509Data' && k.children.length === 1 && k.children[0]?.local === 'X509Certificate') {
+          sig.x509Certificate = base64(k.children[0]);
+        } else unexpected(k, `${path}/KeyInfo`);
+      }
+    } else unexpected(part, path);
+  }
+  return sig;
+}
+
+/** Parses a CEB message. Never throws. */
+export function parseCeb(xml: string | Buffer): CebParseResult {
+  try {
+    return parseUnsafe(xml);
+  } catch (err) {
+    // Defensive: a bug must not turn hostile input into an exception.
+    return { ok: false, errors: [{ code: '0001', path: '', message: { zh: '报文格式错误', en: String(err) } }] };
+  }
+}
+
+function parseUnsafe(xml: string | Buffer): CebParseResult {
+  const tree = parseXmlTree(xml);
+  if (!tree.ok) {
+    return {
+      ok: false,
+      errors: [{ code: '0001', path: '', line: tree.line, message: { zh: tree.messageZh, en: tree.message } }],
+    };
+  }
+  const c = new Collector();
+  const root = tree.root;
+  if (tree.hadBom) c.warn('', { zh: '报文以UTF-8 BOM开头', en: 'document starts with a UTF-8 BOM' });
+  if (root.ns !== CEB_NAMESPACE) {
+    const ns = root.ns || '(none)';
+    const message = {
+      zh: `根元素命名空间${ns}错误，应为${CEB_NAMESPACE}`,
+      en: `root namespace ${ns}, expected ${CEB_NAMESPACE}`,
+    };
+    return { ok: false, errors: [{ code: '0002', path: root.local, line: root.line, message }] };
+  }
+  let type = root.local as CebMessageType;
+  if (ROOT_ALIASES[root.local]) {
+    type = ROOT_ALIASES[root.local] as CebMessageType;
+    c.warn(root.local, { zh: `根元素${root.local}按${type}读取`, en: `root ${root.local} read as ${type}` }, root.line);
+  }
+  const def: CebMessageDef | undefined = Object.hasOwn(CEB_MESSAGE_DEFS, type) ? CEB_MESSAGE_DEFS[type] : undefined;
+  if (!def) {
+    const message = { zh: `未知的报文类型${root.local}`, en: `unknown message type ${root.local}` };
+    return { ok: false, errors: [{ code: '0002', path: root.local, line: root.line, message }] };
+  }
+  c.lines.set(type, root.line);
+  for (const a of root.nsAttributes) {
+    if (a.ns !== XSI_NAMESPACE) c.error(type, { zh: `不允许的属性${a.local}`, en: `unexpected attribute ${a.local}` });
+  }
+  for (const name of Object.keys(root.attributes)) {
+    if (!def.attributes.some((a) => a.name === name)) {
+      c.error(type, { zh: `不允许的属性${name}`, en: `unexpected attribute ${name}` });
+    }
+  }
+  const body = readGroup(root, def.children, type, c);
+  const message = fromXsdNames(def, root.attributes, body);
+  validate(message, def, c);
+  if (c.errors.length > 0) return { ok: false, errors: c.errors };
+  return { ok: true, message, warnings: c.warnings };
+}
+
+/** Message-level children: the first is `records`, the others are camel-cased (BaseTransfer → baseTransfer). */
+function messageKey(def: CebMessageDef, name: string): string {
+  return name === def.children[0]?.name ? 'records' : name[0]?.toLowerCase() + name.slice(1);
+}
+
+function fromXsdNames(def: CebMessageDef, attrs: Record<string, string>, body: Record<string, Json>): CebMessage {
+  const message: Record<string, Json> = { type: def.root };
+  if (attrs.guid !== undefined) message.guid = attrs.guid;
+  if (attrs.version !== undefined) message.version = attrs.version;
+  message.records = [];
+  for (const [name, value] of Object.entries(body)) {
+    const key = messageKey(def, name);
+    message[key] = key === 'records' && !Array.isArray(value) ? [value] : value;
+  }
+  return message as unknown as CebMessage;
+}
+
+/** `records` is always an array; CEB711's Delivery (maxOccurs 1) is unwrapped for the XSD form. */
+function toXsdNames(def: CebMessageDef, message: CebMessage): Record<string, Json> {
+  const m = message as unknown as Record<string, Json>;
+  const body: Record<string, Json> = {};
+  for (const d of def.children) {
+    let value = m[messageKey(def, d.name)];
+    if (d === def.children[0] && !isRepeatable(d) && Array.isArray(value)) {
+      value = value.length === 0 ? undefined : value.length === 1 ? value[0] : value;
+    }
+    if (value !== undefined) body[d.name] = value;
+  }
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation (shared by parse and build)
+// ---------------------------------------------------------------------------------------------------------------
+
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validate(message: CebMessage, def: CebMessageDef, c: Collector): void {
+  const root = def.root;
+  const m = message as unknown as Record<string, Json>;
+  const known = new Set(['type', 'guid', 'version', ...def.children.map((d) => messageKey(def, d.name))]);
+  for (const key of Object.keys(m)) {
+    if (!known.has(key)) c.error(root, { zh: `未知的属性${key}`, en: `unknown property ${key}` });
+  }
+  for (const attr of def.attributes) {
+    const value = m[attr.name];
+    if (value === undefined) {
+      if (attr.required)
+        c.error(`${root}/@${attr.name}`, { zh: `缺少属性${attr.name}`, en: `missing attribute ${attr.name}` });
+    } else if (typeof value !== 'string') {
+      c.error(`${root}/@${attr.name}`, { zh: '取值必须为字符串', en: 'must be a string' });
+    } else {
+      const problem = valueProblem(value, attr.type);
+      if (problem) c.error(`${root}/@${attr.name}`, problem, c.lines.get(root));
+    }
+  }
+  validateGroup(toXsdNames(def, message), def.children, root, c);
+}
+
+function validateGroup(record: Json, children: CebNodeDef[], path: string, c: Collector): void {
+  if (!isObject(record)) {
+    c.error(path, { zh: '必须为对象', en: 'must be an object' });
+    return;
+  }
+  for (const key of Object.keys(record)) {
+    if (!children.some((d) => d.name === key))
+      c.error(`${path}/${key}`, { zh: `未知的元素${key}`, en: `unknown element ${key}` });
+  }
+  for (const def of children) {
+    const value = record[def.name];
+    let items: Json[];
+    if (value === undefined) items = [];
+    else if (isRepeatable(def)) {
+      if (!Array.isArray(value)) {
+        c.error(`${path}/${def.name}`, { zh: '必须为数组', en: 'must be an array' });
+        continue;
+      }
+      items = value;
+    } else if (Array.isArray(value) && value.length > 1) {
+      items = value; // only `records` of CEB711 gets here (see toXsdNames): report the count below
+    } else if (Array.isArray(value)) {
+      c.error(`${path}/${def.name}`, { zh: '不能为数组', en: 'must not be an array' });
+      continue;
+    } else items = [value];
+    if (items.length < def.minOccurs) {
+      const message =
+        def.minOccurs === 1
+          ? { zh: `缺少必填元素${def.name}`, en: `missing required element ${def.name}` }
+          : { zh: `${def.name}至少${def.minOccurs}个`, en: `at least ${def.minOccurs} ${def.name} required` };
+      c.error(`${path}/${def.name}`, message, c.lines.get(path));
+    }
+    if (def.maxOccurs !== 'unbounded' && items.length > def.maxOccurs) {
+      c.error(
+        `${path}/${def.name}`,
+        {
+          zh: `${def.name}有${items.length}个，最多${def.maxOccurs}个`,
+          en: `${items.length} ${def.name}, at most ${def.maxOccurs} allowed`,
+        },
+        c.lines.get(childPath(path, def, def.maxOccurs + 1)),
+      );
+    }
+    items.forEach((item, i) => {
+      validateNode(item, def, childPath(path, def, i + 1), c);
+    });
+  }
+}
+
+function validateNode(value: Json, def: CebNodeDef, path: string, c: Collector): void {
+  switch (def.kind) {
+    case 'group':
+      validateGroup(value, def.children, path, c);
+      return;
+    case 'field': {
+      if (typeof value !== 'string') {
+        c.error(path, { zh: '取值必须为字符串', en: 'must be a string' });
+        return;
+      }
+      const problem = valueProblem(normalizeValue(value, def.type), def.type);
+      if (problem) c.error(path, problem);
+      return;
+    }
+    case 'any':
+      if (typeof value !== 'string') c.error(path, { zh: '取值必须为XML字符串', en: 'must be an XML string' });
+      else if (value !== '') {
+        const tree = parseXmlTree(`<x>${value}</x>`);
+        if (!tree.ok || tree.root.children.length !== 1 || tree.root.text.trim() !== '') {
+          c.error(path, { zh: '必须为一个格式正确的XML元素', en: 'must be one well-formed XML element' });
+        }
+      }
+      return;
+    case 'signature':
+      validateSignature(value, path, c);
+      return;
+  }
+}
+
+function validateSignature(value: Json, path: string, c: Collector): void {
+  const bad = (p: string, en: string, zh: string) => c.error(`${path}${p}`, { zh, en });
+  if (!isObject(value)) {
+    bad('', 'must be an object', '必须为对象');
+    return;
+  }
+  const s = value as Partial<CebSignature>;
+  const base64 = /^[A-Za-z0-9+/=]*$/;
+  if (!s.canonicalizationMethod) bad('/SignedInfo/CanonicalizationMethod', 'missing Algorithm', '缺少Algorithm');
+  if (!s.signatureMethod) bad('/SignedInfo/SignatureMethod', 'missing Algorithm', '缺少Algorithm');
+  if (!Array.isArray(s.references) || s.references.length === 0) {
+    bad('/SignedInfo/Reference', 'at least one Reference required', '至少需要一个Reference');
+  } else {
+    s.references.forEach((r, i) => {
+      const p = `/SignedInfo/Reference[${i + 1}]`;
+      if (!isObject(r)) {
+        bad(p, 'must be an object', '必须为对象');
+        return;
+      }
+      if (!r.digestMethod) bad(`${p}/DigestMethod`, 'missing Algorithm', '缺少Algorithm');
+      if (typeof r.digestValue !== 'string' || !base64.test(r.digestValue)) {
+        bad(`${p}/DigestValue`, 'not valid Base64', '不是有效的Base64数据');
+      }
+      if (!Array.isArray(r.transforms) || r.transforms.some((t) => typeof t !== 'string' || t === '')) {
+        bad(`${p}/Transforms`, 'transforms must be algorithm URIs', 'Transform必须为算法URI');
+      }
+    });
+  }
+  if (typeof s.signatureValue !== 'string' || !base64.test(s.signatureValue)) {
+    bad('/SignatureValue', 'not valid Base64', '不是有效的Base64数据');
+  }
+  if (s.x509Certificate !== undefined && (typeof s.x509Certificate !== 'string' || !base64.test(s.x509Certificate))) {
+    bad('/KeyInfo/X509Data/X509Certificate', 'not valid Base64', '不是有效的Base64数据');
+  }
+}
+
+/** Checks a message object against the definitions; returns the problems (empty when valid). */
+export function validateCeb(message: CebMessage): CebError[] {
+  const c = new Collector();
+  const def =
+    isObject(message) && Object.hasOwn(CEB_MESSAGE_DEFS, message.type) ? CEB_MESSAGE_DEFS[message.type] : undefined;
+  if (!def) return [{ code: '0002', path: '', message: { zh: '未知的报文类型', en: 'unknown message type' } }];
+  validate(message, def, c);
+  return c.errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Builds the XML of a message in the XSD's element order; throws CebBuildError when the message is invalid. */
+export function buildCeb(message: CebMessage): string {
+  const complete: CebMessage = { ...message, guid: message.guid ?? randomUUID().toUpperCase() };
+  const errors = validateCeb(complete);
+  if (errors.length > 0) throw new CebBuildError(errors);
+  const def = CEB_MESSAGE_DEFS[complete.type];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<ceb:${def.root} guid="${escapeXml(complete.guid ?? '')}" version="${escapeXml(complete.version)}" xmlns:ceb="${CEB_NAMESPACE}">`,
+  ];
+  writeChildren(toXsdNames(def, complete), def.children, 1, lines);
+  lines.push(`</ceb:${def.root}>`, '');
+  return lines.join('\n');
+}
+
+function writeChildren(record: Record<string, Json>, children: CebNodeDef[], depth: number, out: string[]): void {
+  const indent = '  '.repeat(depth);
+  for (const def of children) {
+    const value = record[def.name];
+    if (value === undefined) continue;
+    for (const item of (isRepeatable(def) ? value : [value]) as Json[]) {
+      switch (def.kind) {
+        case 'field':
+          out.push(
+            `${indent}<ceb:${def.name}>${escapeXml(normalizeValue(item as string, def.type))}</ceb:${def.name}>`,
+          );
+          break;
+        case 'group':
+          out.push(`${indent}<ceb:${def.name}>`);
+          writeChildren(item as Record<string, Json>, def.children, depth + 1, out);
+          out.push(`${indent}</ceb:${def.name}>`);
+          break;
+        case 'any':
+          out.push(`${indent}<ceb:${def.name}>${item as string}</ceb:${def.name}>`);
+          break;
+        case 'signature':
+          writeSignature(item as CebSignature, indent, out);
+          break;
+      }
+    }
+  }
+}
+
+/** Writes ds:Signature in the xmldsig-core-schema order. */
+function writeSignature(s: CebSignature, indent: string, out: string[]): void {
+  const alg = (name: string, value: string) => `<ds:${name} Algorithm="${escapeXml(value)}"/>`;
+  const parts = [
+    `<ds:Signature xmlns:ds="${DSIG_NAMESPACE}">`,
+    '<ds:SignedInfo>',
+    alg('CanonicalizationMethod', s.canonicalizationMethod),
+    alg('SignatureMethod', s.signatureMethod),
+  ];
+  for (const r of s.references) {
+    parts.push(r.uri === undefined ? '<ds:Reference>' : `<ds:Reference URI="${escapeXml(r.uri)}">`);
+    if (r.transforms.length > 0) {
+      parts.push('<ds:Transforms>', ...r.transforms.map((t) => alg('Transform', t)), '</ds:Transforms>');
+    }
+    parts.push(
+      alg('DigestMethod', r.digestMethod),
+      `<ds:DigestValue>${r.digestValue}</ds:DigestValue>`,
+      '</ds:Reference>',
+    );
+  }
+  parts.push('</ds:SignedInfo>', `<ds:SignatureValue>${s.signatureValue}</ds:SignatureValue>`);
+  if (s.keyName !== undefined || s.x509Certificate !== undefined) {
+    parts.push('<ds:KeyInfo>');
+    if (s.keyName !== undefined) parts.push(`<ds:KeyName>${escapeXml(s.keyName)}</ds:KeyName>`);
+    if (s.x509Certificate !== undefined) {
+      parts.push(`<ds:X509Data><ds:X509Certificate>${s.x509Certificate}</ds:X509Certificate></ds:X509Data>`);
+    }
+    parts.push('</ds:KeyInfo>');
+  }
+  parts.push('</ds:Signature>');
+  out.push(indent + parts.join(''));
+}

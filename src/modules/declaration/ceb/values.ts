@@ -1,0 +1,129 @@
+/**
+ * Checks one simple value against its generated definition (XSD facets plus the annotated CEB date formats).
+ * ceb-messages.md §2.3: decimals are N19,5-style xs:decimal and stay strings end to end; appTime is
+ * YYYYMMDDhhmmss, returnTime YYYYMMDDhhmmssSSS, declTime/ieDate YYYYMMDD.
+ */
+import type { CebSimpleType } from './definition-types.js';
+
+export interface Problem {
+  zh: string;
+  en: string;
+}
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const INT = /^[+-]?\d+$/;
+const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
+
+/** XSD whiteSpace processing; decimal, int and dates always collapse. */
+export function normalizeValue(value: string, type: CebSimpleType): string {
+  const collapse = type.whiteSpace === 'collapse' || type.base !== 'string' || type.dateFormat !== undefined;
+  if (collapse) return value.replace(/[ \t\r\n]+/g, ' ').trim();
+  if (type.whiteSpace === 'replace') return value.replace(/[\t\r\n]/g, ' ');
+  return value;
+}
+
+/** Counts digits the way xs:decimal's totalDigits/fractionDigits do (on the value: no leading or trailing zeros). */
+export function decimalDigits(value: string): { total: number; fraction: number } {
+  const unsigned = value.replace(/^[+-]/, '');
+  const [intPart = '', fracPart = ''] = unsigned.split('.');
+  const int = intPart.replace(/^0+/, '');
+  const frac = fracPart.replace(/0+$/, '');
+  return { total: Math.max(1, int.length + frac.length), fraction: frac.length };
+}
+
+function dateProblem(value: string, format: NonNullable<CebSimpleType['dateFormat']>): Problem | null {
+  const bad = { zh: `日期时间格式应为${format}`, en: `expected a date/time in the format ${format}` };
+  if (value.length !== format.length || !/^\d+$/.test(value)) return bad;
+  const num = (from: number, len: number) => Number(value.slice(from, from + len));
+  const year = num(0, 4);
+  const month = num(4, 2);
+  const day = num(6, 2);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return bad;
+  if (format.length >= 12 && (num(8, 2) > 23 || num(10, 2) > 59)) return bad;
+  if (format.length >= 14 && num(12, 2) > 59) return bad;
+  return null;
+}
+
+function chars(value: string): number {
+  return [...value].length;
+}
+
+/** Returns the first problem with `value` (already normalised), or null when it is valid. */
+export function valueProblem(value: string, type: CebSimpleType): Problem | null {
+  if (type.fixed !== undefined && value !== type.fixed) {
+    return { zh: `取值必须为${type.fixed}`, en: `must be ${type.fixed}` };
+  }
+  switch (type.base) {
+    case 'decimal': {
+      if (!DECIMAL.test(value)) return { zh: `“${value}”不是有效的数值`, en: `'${value}' is not a decimal number` };
+      const digits = decimalDigits(value);
+      const spec = `N${type.totalDigits ?? ''}${type.fractionDigits !== undefined ? `,${type.fractionDigits}` : ''}`;
+      if (type.fractionDigits !== undefined && digits.fraction > type.fractionDigits) {
+        return {
+          zh: `“${value}”小数位数为${digits.fraction}，最多${type.fractionDigits}位（${spec}）`,
+          en: `'${value}' has ${digits.fraction} fraction digits, at most ${type.fractionDigits} allowed (${spec})`,
+        };
+      }
+      if (type.totalDigits !== undefined && digits.total > type.totalDigits) {
+        return {
+          zh: `“${value}”有效数字为${digits.total}位，最多${type.totalDigits}位（${spec}）`,
+          en: `'${value}' has ${digits.total} digits, at most ${type.totalDigits} allowed (${spec})`,
+        };
+      }
+      break;
+    }
+    case 'int': {
+      const n = Number(value);
+      if (!INT.test(value) || n < -2147483648 || n > 2147483647) {
+        return { zh: `“${value}”不是有效的整数`, en: `'${value}' is not a 32-bit integer` };
+      }
+      if (type.totalDigits !== undefined && decimalDigits(value).total > type.totalDigits) {
+        return { zh: `“${value}”超过${type.totalDigits}位`, en: `'${value}' has more than ${type.totalDigits} digits` };
+      }
+      break;
+    }
+    case 'base64Binary':
+      if (!BASE64.test(value)) return { zh: '不是有效的Base64数据', en: 'not valid Base64 data' };
+      break;
+    case 'date':
+      if (!/^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/.test(value)) return { zh: '日期格式错误', en: 'not an xs:date' };
+      break;
+    case 'dateTime':
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.test(value)) {
+        return { zh: '日期时间格式错误', en: 'not an xs:dateTime' };
+      }
+      break;
+    default:
+      break;
+  }
+  if (type.base === 'string' || type.base === 'ID') {
+    const n = chars(value);
+    if (type.length !== undefined && n !== type.length) {
+      return { zh: `长度为${n}，必须为${type.length}`, en: `length is ${n}, must be exactly ${type.length}` };
+    }
+    if (type.maxLength !== undefined && n > type.maxLength) {
+      return { zh: `长度为${n}，超过最大长度${type.maxLength}`, en: `length is ${n}, longer than ${type.maxLength}` };
+    }
+    if (type.minLength !== undefined && n < type.minLength) {
+      return { zh: `长度为${n}，小于最小长度${type.minLength}`, en: `length is ${n}, shorter than ${type.minLength}` };
+    }
+  }
+  if (type.dateFormat) {
+    const problem = dateProblem(value, type.dateFormat);
+    if (problem) return problem;
+  }
+  if (type.enumeration && !type.enumeration.includes(value)) {
+    return {
+      zh: `“${value}”不在允许的取值${type.enumeration.join('/')}中`,
+      en: `'${value}' is not one of ${type.enumeration.join(', ')}`,
+    };
+  }
+  if (type.pattern && !type.pattern.some((p) => new RegExp(`^(?:${p})$`, 'u').test(value))) {
+    return {
+      zh: `“${value}”不符合格式${type.pattern.join('|')}`,
+      en: `'${value}' does not match ${type.pattern.join('|')}`,
+    };
+  }
+  return null;
+}
