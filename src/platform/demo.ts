@@ -78,6 +78,7 @@ export async function seedDemo(identity: IdentityService, filing: FilingService)
     displayName: customs.displayName,
     role: customs.role,
     enterpriseUscc: null,
+    mustChangePassword: false,
     sessionId: '',
   };
   const actor = { userId: customs.id, name: customs.username, role: customs.role };

@@ -12,7 +12,11 @@ describe('audit trail tamper detection', () => {
     t = await startTestPlatform({ demo: false });
     for (let i = 0; i < 8; i++) {
       await t.p.dbh.db.transaction((tx) =>
-        t.p.audit.append(tx, { name: 'tester', role: 'customs', requestId: `r${i}` }, { action: 'test.step', targetType: 'case', targetId: String(i), summary: { i, note: '测试' } }),
+        t.p.audit.append(
+          tx,
+          { name: 'tester', role: 'customs', requestId: `r${i}` },
+          { action: 'test.step', targetType: 'case', targetId: String(i), summary: { i, note: '测试' } },
+        ),
       );
     }
     snapshot = await t.p.dbh.db.select().from(auditLog).orderBy(auditLog.seq);
@@ -45,10 +49,13 @@ describe('audit trail tamper detection', () => {
     const { rowHash } = await import('../../src/platform/audit/audit.js');
     const row = snapshot[2]!;
     const forged = { ...row, actorName: 'someone-else' };
-    await db().execute(sql`update audit_log set actor_name = 'someone-else', hash = ${rowHash(forged)} where seq = ${row.seq}`);
+    await db().execute(
+      sql`update audit_log set actor_name = 'someone-else', hash = ${rowHash(forged)} where seq = ${row.seq}`,
+    );
     const r = await t.p.audit.verify();
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems[0]).toMatchObject({ seq: row.seq + 1, problem: expect.stringContaining('link broken') });
+    if (!r.ok)
+      expect(r.problems[0]).toMatchObject({ seq: row.seq + 1, problem: expect.stringContaining('link broken') });
   });
 
   it('a deleted row in the middle is detected', async () => {
@@ -68,7 +75,9 @@ describe('audit trail tamper detection', () => {
   it('appends stay chained when many happen at once', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        t.p.dbh.db.transaction((tx) => t.p.audit.append(tx, { name: 'parallel' }, { action: 'test.parallel', targetId: String(i) })),
+        t.p.dbh.db.transaction((tx) =>
+          t.p.audit.append(tx, { name: 'parallel' }, { action: 'test.parallel', targetId: String(i) }),
+        ),
       ),
     );
     const r = await t.p.audit.verify();

@@ -11,10 +11,18 @@ const CLI = ['--import', 'tsx', join(ROOT, 'src/cli.ts')];
 /** The CLI on the embedded database: serve, the data-directory lock, migrate, audit verify. PGlite only. */
 describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone CLI on the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cbec-cli-'));
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CBEC_ADMIN_PASSWORD: undefined };
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CBEC_ADMIN_PASSWORD: undefined,
+  };
   let server: ChildProcess;
   let out = '';
-  const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [...CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 });
 
   beforeAll(async () => {
     server = spawn(process.execPath, [...CLI, 'serve'], { env });

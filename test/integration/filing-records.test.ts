@@ -6,7 +6,10 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 describe('signed filing records between zones', () => {
   let lanzhou: TestPlatform;
   let other: TestPlatform;
-  let record: { record: Record<string, unknown> & { enterprise: Record<string, unknown> }; signature: { keyId: string; value: string } };
+  let record: {
+    record: Record<string, unknown> & { enterprise: Record<string, unknown> };
+    signature: { keyId: string; value: string };
+  };
   let otherCustoms: string;
   let otherAdmin: string;
   beforeAll(async () => {
@@ -32,9 +35,18 @@ describe('signed filing records between zones', () => {
     });
     expect(filed.statusCode).toBe(201);
     const lzCustoms = await login(lanzhou.app, 'customs.demo');
-    await lanzhou.app.inject({ method: 'POST', url: `/api/v1/enterprises/${uscc}/decisions`, payload: { action: 'approve' }, headers: { cookie: lzCustoms } });
+    await lanzhou.app.inject({
+      method: 'POST',
+      url: `/api/v1/enterprises/${uscc}/decisions`,
+      payload: { action: 'approve' },
+      headers: { cookie: lzCustoms },
+    });
     const ent = await login(lanzhou.app, 'sz.admin', 'Records@2026');
-    const res = await lanzhou.app.inject({ method: 'GET', url: `/api/v1/enterprises/${uscc}/record`, headers: { cookie: ent } });
+    const res = await lanzhou.app.inject({
+      method: 'GET',
+      url: `/api/v1/enterprises/${uscc}/record`,
+      headers: { cookie: ent },
+    });
     expect(res.statusCode).toBe(200);
     record = res.json();
   });
@@ -44,7 +56,12 @@ describe('signed filing records between zones', () => {
   });
 
   const importIt = (body: unknown) =>
-    other.app.inject({ method: 'POST', url: '/api/v1/enterprises/imports', payload: body as object, headers: { cookie: otherCustoms } });
+    other.app.inject({
+      method: 'POST',
+      url: '/api/v1/enterprises/imports',
+      payload: body as object,
+      headers: { cookie: otherCustoms },
+    });
 
   it('the record carries the zone, no personal data, and an SM2 signature by the key at /.well-known/cbec-zone/keys', async () => {
     expect(record.record.zone).toEqual({ code: 'CN-LZ', name: '中国（兰州）跨境电子商务综合试验区' });
@@ -70,7 +87,11 @@ describe('signed filing records between zones', () => {
     expect(put.statusCode).toBe(204);
     const res = await importIt(record);
     expect(res.statusCode).toBe(201);
-    expect(res.json().enterprise).toMatchObject({ uscc: record.record.enterprise.uscc, status: 'approved', originZone: 'CN-LZ' });
+    expect(res.json().enterprise).toMatchObject({
+      uscc: record.record.enterprise.uscc,
+      status: 'approved',
+      originZone: 'CN-LZ',
+    });
     expect(await other.p.filing.isFiledInRole(record.record.enterprise.uscc as string, 'ebp')).toBe(true);
   });
 
@@ -91,7 +112,11 @@ describe('signed filing records between zones', () => {
     // The other platform's own record, relabelled as Lanzhou's: signed by the wrong key.
     const ent = await login(other.app, 'ebp.demo');
     const own = (
-      await other.app.inject({ method: 'GET', url: `/api/v1/enterprises/${other.report.demo!.enterprises[0]!.uscc}/record`, headers: { cookie: ent } })
+      await other.app.inject({
+        method: 'GET',
+        url: `/api/v1/enterprises/${other.report.demo!.enterprises[0]!.uscc}/record`,
+        headers: { cookie: ent },
+      })
     ).json();
     own.record.zone = { code: 'CN-LZ', name: '中国（兰州）跨境电子商务综合试验区' };
     expect((await importIt(own)).json().error.code).toBe('BAD_SIGNATURE');

@@ -86,15 +86,29 @@ describe('enterprise filing (企业备案)', () => {
     const noReason = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'reject' }, customs);
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().error.details[0].path).toBe('reason');
-    const rejected = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'reject', reason: '营业执照地址与注册地址不一致' }, customs);
-    expect(rejected.json().enterprise).toMatchObject({ status: 'rejected', statusReason: '营业执照地址与注册地址不一致' });
+    const rejected = await post(
+      `/api/v1/enterprises/${uscc(1)}/decisions`,
+      { action: 'reject', reason: '营业执照地址与注册地址不一致' },
+      customs,
+    );
+    expect(rejected.json().enterprise).toMatchObject({
+      status: 'rejected',
+      statusReason: '营业执照地址与注册地址不一致',
+    });
     const me = await login(t.app, 'ent1.admin', 'Filing@2026x');
     const { account: _a, uscc: _u, ...fields } = application(uscc(1), 'x');
-    const resub = await post(`/api/v1/enterprises/${uscc(1)}/resubmission`, { ...fields, registeredAddress: '甘肃省兰州市城关区测试路 2 号' }, me);
+    const resub = await post(
+      `/api/v1/enterprises/${uscc(1)}/resubmission`,
+      { ...fields, registeredAddress: '甘肃省兰州市城关区测试路 2 号' },
+      me,
+    );
     expect(resub.statusCode).toBe(200);
     expect(resub.json().enterprise.status).toBe('submitted');
     const approved = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'approve' }, customs);
-    expect(approved.json().enterprise).toMatchObject({ status: 'approved', registeredAddress: '甘肃省兰州市城关区测试路 2 号' });
+    expect(approved.json().enterprise).toMatchObject({
+      status: 'approved',
+      registeredAddress: '甘肃省兰州市城关区测试路 2 号',
+    });
     const history = (await get(`/api/v1/enterprises/${uscc(1)}/history`, customs)).json().items;
     expect(history.map((h: { action: string }) => h.action)).toEqual(['submit', 'reject', 'resubmit', 'approve']);
     expect(history[1]).toMatchObject({ fromStatus: 'submitted', toStatus: 'rejected', actorRole: 'customs' });
@@ -109,14 +123,23 @@ describe('enterprise filing (企业备案)', () => {
 
   it('a change request keeps the filing in force until approved, then applies it and bumps the version', async () => {
     const me = await login(t.app, 'ent1.admin', 'Filing@2026x');
-    const req = await post(`/api/v1/enterprises/${uscc(1)}/change-requests`, { roles: ['ebc', 'logistics', 'payment'], contacts: [{ name: '王五', phone: '13909310001' }] }, me);
+    const req = await post(
+      `/api/v1/enterprises/${uscc(1)}/change-requests`,
+      { roles: ['ebc', 'logistics', 'payment'], contacts: [{ name: '王五', phone: '13909310001' }] },
+      me,
+    );
     expect(req.statusCode).toBe(200);
     expect(req.json().enterprise).toMatchObject({ status: 'change_requested', roles: ['ebc', 'logistics'] });
     expect(req.json().enterprise.pendingChange.contacts[0].phoneMasked).toBe('139****0001');
     expect(await t.p.filing.isFiledInRole(uscc(1), 'ebc')).toBe(true);
     expect(await t.p.filing.isFiledInRole(uscc(1), 'payment')).toBe(false);
     const ok = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'approve' }, customs);
-    expect(ok.json().enterprise).toMatchObject({ status: 'approved', version: 2, roles: ['ebc', 'logistics', 'payment'], pendingChange: null });
+    expect(ok.json().enterprise).toMatchObject({
+      status: 'approved',
+      version: 2,
+      roles: ['ebc', 'logistics', 'payment'],
+      pendingChange: null,
+    });
     expect(ok.json().enterprise.contacts[0]).toMatchObject({ name: '王五', phoneMasked: '139****0001' });
     expect(await t.p.filing.isFiledInRole(uscc(1), 'payment')).toBe(true);
   });
@@ -124,16 +147,32 @@ describe('enterprise filing (企业备案)', () => {
   it('a rejected change request is discarded and the filing stays approved', async () => {
     const me = await login(t.app, 'ent1.admin', 'Filing@2026x');
     await post(`/api/v1/enterprises/${uscc(1)}/change-requests`, { nameCn: '改名后的公司' }, me);
-    const res = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'reject', reason: '未提供变更证明' }, customs);
-    expect(res.json().enterprise).toMatchObject({ status: 'approved', nameCn: '兰州测试跨境电商有限公司', pendingChange: null });
+    const res = await post(
+      `/api/v1/enterprises/${uscc(1)}/decisions`,
+      { action: 'reject', reason: '未提供变更证明' },
+      customs,
+    );
+    expect(res.json().enterprise).toMatchObject({
+      status: 'approved',
+      nameCn: '兰州测试跨境电商有限公司',
+      pendingChange: null,
+    });
   });
 
   it('suspended and revoked enterprises are not filed in any role', async () => {
-    await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'suspend', reason: '涉嫌违规，暂停备案' }, customs);
+    await post(
+      `/api/v1/enterprises/${uscc(1)}/decisions`,
+      { action: 'suspend', reason: '涉嫌违规，暂停备案' },
+      customs,
+    );
     expect(await t.p.filing.isFiledInRole(uscc(1), 'ebc')).toBe(false);
     await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'reinstate' }, customs);
     expect(await t.p.filing.isFiledInRole(uscc(1), 'ebc')).toBe(true);
-    const revoked = await post(`/api/v1/enterprises/${uscc(1)}/decisions`, { action: 'revoke', reason: '企业注销' }, customs);
+    const revoked = await post(
+      `/api/v1/enterprises/${uscc(1)}/decisions`,
+      { action: 'revoke', reason: '企业注销' },
+      customs,
+    );
     expect(revoked.json().enterprise.status).toBe('revoked');
     expect(await t.p.filing.isFiledInRole(uscc(1), 'ebc')).toBe(false);
   });
@@ -166,7 +205,11 @@ describe('enterprise filing (企业备案)', () => {
     expect(refused.json().error.details[0]).toMatchObject({ path: 'uscc', code: 'USCC_CHECK_CHARACTER' });
     expect(refused.json().error.details[0].messageEn).toContain(`expected ${uscc(3).at(-1)}`);
     const admin = await login(t.app, 'admin', t.adminPassword);
-    const added = await post('/api/v1/uscc-exceptions', { uscc: legacy, reason: '早期赋码，经市场监管部门确认有效' }, admin);
+    const added = await post(
+      '/api/v1/uscc-exceptions',
+      { uscc: legacy, reason: '早期赋码，经市场监管部门确认有效' },
+      admin,
+    );
     expect(added.statusCode).toBe(204);
     const accepted = await post('/api/v1/enterprises', application(legacy, 'legacy.admin'));
     expect(accepted.statusCode).toBe(201);

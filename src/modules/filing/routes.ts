@@ -219,7 +219,9 @@ export function filingRoutes(app: App, filing: FilingService): void {
         params: z.object({ zoneCode: z.string().regex(/^[A-Z0-9-]{2,32}$/) }),
         body: z.strictObject({
           name: z.string().trim().min(1).max(200),
-          publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, { error: 'SM2 公钥应为 04 开头的 130 位十六进制' }),
+          publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, {
+            error: 'SM2 公钥应为 04 开头的 130 位十六进制 / An SM2 public key is 130 hex digits starting with 04',
+          }),
         }),
       },
     },

@@ -6,6 +6,7 @@ import {
   regionCodeSchema,
   usccSchemaWith,
 } from '../../kernel/codes/zod.js';
+import { passwordSchema } from '../identity/model.js';
 import { FILING_ROLES, FILING_STATUSES } from './model.js';
 
 /** Input schemas of the filing module: the one validation path for the HTTP API and the web form. */
@@ -33,7 +34,10 @@ const filingFields = {
   dxpId: z
     .string()
     .trim()
-    .regex(/^DXP[A-Z0-9]{3,27}$/, { error: 'DXP 编号格式应为 DXP 加 3–27 位大写字母或数字' })
+    .regex(/^DXP[A-Z0-9]{3,27}$/, {
+      error:
+        'DXP 编号格式应为 DXP 加 3–27 位大写字母或数字 / A DXP id is DXP followed by 3–27 capital letters or digits',
+    })
     .optional(),
   roles,
 };
@@ -42,8 +46,10 @@ export const accountSchema = z.strictObject({
   username: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9._@-]{3,64}$/, { error: '用户名为 3–64 位字母、数字或 . _ @ -' }),
-  password: z.string().min(1).max(128),
+    .regex(/^[A-Za-z0-9._@-]{3,64}$/, {
+      error: '用户名为 3–64 位字母、数字或 . _ @ - / A username has 3–64 letters, digits or . _ @ -',
+    }),
+  password: passwordSchema,
   displayName: z.string().trim().min(1).max(100).optional(),
 });
 

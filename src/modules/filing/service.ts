@@ -222,7 +222,7 @@ export class FilingService {
           {
             username: account.username,
             password: account.password,
-            displayName: account.displayName ?? input.nameCn,
+            displayName: account.displayName ?? input.nameCn.slice(0, 100),
             role: 'enterprise_admin',
             enterpriseUscc: uscc,
           },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { z } from 'zod';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
@@ -43,6 +44,15 @@ export function passwordProblem(pw: string): { zh: string; en: string } | null {
   }
   return null;
 }
+
+/** The password policy as a zod schema, so that a weak password is reported with the other field errors. */
+export const passwordSchema = z
+  .string()
+  .max(128)
+  .superRefine((pw, ctx) => {
+    const p = passwordProblem(pw);
+    if (p) ctx.addIssue({ code: 'custom', message: p.zh, params: { messageEn: p.en, code: 'WEAK_PASSWORD' } });
+  });
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');

@@ -3,6 +3,7 @@ import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { only, ROLES } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import { passwordSchema } from './model.js';
 import type { IdentityService } from './service.js';
 import { SESSION_COOKIE } from './service.js';
 
@@ -28,7 +29,9 @@ export const apiKeySchema = z.object({
 const username = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9._@-]{3,64}$/, { error: '用户名为 3–64 位字母、数字或 . _ @ -' });
+  .regex(/^[A-Za-z0-9._@-]{3,64}$/, {
+    error: '用户名为 3–64 位字母、数字或 . _ @ - / A username has 3–64 letters, digits or . _ @ -',
+  });
 const uuidParam = z.uuid();
 
 export type IdentityRouteDeps = {
@@ -79,7 +82,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
   app.get(
     '/api/v1/auth/me',
     {
-      config: { access: only(ROLES) },
+      config: { access: only(ROLES), passwordChangeExempt: true },
       schema: { tags, summary: 'The signed-in user (当前用户)', response: { 200: z.object({ user: userSchema }) } },
     },
     async (req) => ({ user: await identity.me(req.principal) }),
@@ -88,11 +91,11 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
   app.post(
     '/api/v1/auth/password',
     {
-      config: { access: only(ROLES) },
+      config: { access: only(ROLES), passwordChangeExempt: true },
       schema: {
         tags,
         summary: 'Change my password (修改密码)',
-        body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) }),
+        body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: passwordSchema }),
       },
     },
     async (req, reply) => {
@@ -123,7 +126,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
           displayName: z.string().trim().min(1).max(100),
           role: z.enum(ROLES),
           enterpriseUscc: z.string().trim().toUpperCase().length(18).optional(),
-          password: z.string().min(1).max(128),
+          password: passwordSchema,
         }),
         response: { 201: z.object({ user: userSchema }) },
       },
@@ -151,7 +154,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
         tags,
         summary: "Reset a user's password (重置密码); the user must change it at next sign-in",
         params: z.object({ id: uuidParam }),
-        body: z.strictObject({ password: z.string().min(1).max(128) }),
+        body: z.strictObject({ password: passwordSchema }),
       },
     },
     async (req, reply) => {

@@ -113,6 +113,7 @@ export class IdentityService {
           role: u.role as Role,
           enterpriseUscc: u.enterpriseUscc,
           sessionId: found.session.id,
+          mustChangePassword: u.mustChangePassword,
         };
       }
     }

@@ -8,7 +8,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  isResponseSerializationError,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -19,7 +18,7 @@ import type { core } from 'zod';
 import type { Actor } from '../audit/audit.js';
 import { authorizeHook, type Principal } from './auth.js';
 import { AppError, errorBody } from './errors.js';
-import { issuesToDetails } from './validation.js';
+import { forbiddenTextDetails, issuesToDetails } from './validation.js';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -97,6 +96,8 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_ASYNC_CONSTRAINT':
     case 'FST_ERR_BAD_URL':
       return new AppError(400, 'BAD_REQUEST', '请求格式错误', 'Malformed request');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError(414, 'URI_TOO_LONG', '路径参数过长', 'A path parameter is too long');
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError(fe.statusCode, 'BAD_REQUEST', '请求无效', fe.message || 'Bad request');
@@ -109,6 +110,26 @@ export function toAppError(err: unknown): AppError {
   );
 }
 
+/**
+ * What of an unexpected error goes to the log: its type, code, message and stack, but never query parameters
+ * (drizzle puts them in its message: they may hold personal data or password hashes).
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const e = err as Error & { code?: string; cause?: unknown };
+  const strip = (m: unknown) => (typeof m === 'string' ? m.replace(/\nparams:[\s\S]*$/, '') : undefined);
+  const cause = e?.cause as (Error & { code?: string }) | undefined;
+  return {
+    type: e?.name,
+    code: e?.code,
+    message: strip(e?.message),
+    stack: strip(e?.stack)
+      ?.split('\n')
+      .filter((l) => l.trimStart().startsWith('at '))
+      .join('\n'),
+    ...(cause ? { cause: { type: cause.name, code: cause.code, message: strip(cause.message) } } : {}),
+  };
+}
+
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -118,7 +139,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: undefined,
+    // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) get the platform's shape too.
+    frameworkErrors: (err, req, reply) => {
+      const e = toAppError(err);
+      (reply as import('fastify').FastifyReply)
+        .header('x-request-id', req.id)
+        .status(e.status)
+        .send(errorBody(e, req.id));
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -159,6 +187,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   app.addHook('preValidation', async (req, reply) => {
     if (req.routeOptions.config.access) await authorizeHook(req, reply);
+    const bad = [
+      ...forbiddenTextDetails(req.params, 'params'),
+      ...forbiddenTextDetails(req.query, 'querystring'),
+      ...(req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)
+        ? forbiddenTextDetails(req.body, '')
+        : []),
+    ];
+    if (bad.length) throw AppError.validation(bad);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -168,9 +204,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.setErrorHandler((err, req, reply) => {
     const e = toAppError(err);
-    if (e.status >= 500) {
-      req.log.error({ err: isResponseSerializationError(err) ? { message: err.message } : err }, 'unexpected error');
-    }
+    if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
     reply.status(e.status).send(errorBody(e, req.id));
   });
 

@@ -30,6 +30,8 @@ export type Principal =
       role: Role;
       enterpriseUscc: string | null;
       sessionId: string;
+      /** Set after an admin reset or a generated first password: only changing it is allowed until then. */
+      mustChangePassword: boolean;
     }
   | { kind: 'apiKey'; keyId: string; keyName: string; enterpriseUscc: string };
 
@@ -67,6 +69,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** Reachable by a user who must change their password first (sign-out, who am I, change password). */
+    passwordChangeExempt?: boolean;
   }
 }
 
@@ -86,6 +90,15 @@ export async function authorizeHook(req: FastifyRequest, _reply: FastifyReply): 
   const access = req.routeOptions.config.access;
   if (!access) throw new Error(`Route ${req.routeOptions.url} declares no access rule`);
   authorize(access, req.principal, (req.params ?? {}) as Record<string, unknown>);
+  const p = req.principal;
+  if (p.kind === 'user' && p.mustChangePassword && !req.routeOptions.config.passwordChangeExempt) {
+    throw new AppError(
+      403,
+      'PASSWORD_CHANGE_REQUIRED',
+      '请先修改初始密码或被重置的密码',
+      'Change your initial or reset password first',
+    );
+  }
 }
 
 /** Requires a signed-in user or key; for use inside handlers after the hook has run. */

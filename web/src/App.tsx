@@ -1,0 +1,150 @@
+import { App as AntApp, ConfigProvider, Spin, theme } from 'antd';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { OFFICER_ROLES, type UserRole } from './api';
+import { AuthProvider } from './auth';
+import { AppLayout } from './components/AppLayout';
+import { RequireRole } from './components/RequireRole';
+import Home from './pages/Home';
+import Login from './pages/Login';
+
+const Apply = lazy(() => import('./pages/Apply'));
+const Portal = lazy(() => import('./pages/Portal'));
+const ApiKeys = lazy(() => import('./pages/ApiKeys'));
+const ConsoleQueue = lazy(() => import('./pages/ConsoleQueue'));
+const AuditLog = lazy(() => import('./pages/AuditLog'));
+const AdminUsers = lazy(() => import('./pages/AdminUsers'));
+const ChangePassword = lazy(() => import('./pages/ChangePassword'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+const ENTERPRISE: readonly UserRole[] = ['enterprise_admin', 'enterprise_operator'];
+const STAFF: readonly UserRole[] = [...OFFICER_ROLES, 'platform_admin'];
+const ADMIN: readonly UserRole[] = ['platform_admin'];
+
+function Page({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div style={{ padding: 64, textAlign: 'center' }}>
+          <Spin />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+export default function App() {
+  const { i18n } = useTranslation();
+  const zh = i18n.language !== 'en';
+  return (
+    <ConfigProvider
+      locale={zh ? zhCN : enUS}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: {
+          colorPrimary: '#1a5fb4',
+          colorInfo: '#1a5fb4',
+          borderRadius: 6,
+          fontFamily:
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Helvetica Neue', Arial, sans-serif",
+        },
+        components: { Layout: { headerBg: '#0f3d7a', siderBg: '#ffffff', bodyBg: '#f3f5f9' } },
+      }}
+    >
+      <AntApp>
+        <AuthProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<AppLayout />}>
+                <Route index element={<Home />} />
+                <Route path="login" element={<Login />} />
+                <Route
+                  path="apply"
+                  element={
+                    <Page>
+                      <Apply />
+                    </Page>
+                  }
+                />
+                <Route
+                  path="account/password"
+                  element={
+                    <RequireRole>
+                      <Page>
+                        <ChangePassword />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <Portal />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/api-keys"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <ApiKeys />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <ConsoleQueue />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/audit"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <AuditLog />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="admin/users"
+                  element={
+                    <RequireRole roles={ADMIN}>
+                      <Page>
+                        <AdminUsers />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="*"
+                  element={
+                    <Page>
+                      <NotFound />
+                    </Page>
+                  }
+                />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,443 @@
+import {
+  CheckOutlined,
+  CloseOutlined,
+  PauseCircleOutlined,
+  PlayCircleOutlined,
+  ReloadOutlined,
+  SearchOutlined,
+  StopOutlined,
+} from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Spin,
+  Table,
+  type TablePaginationConfig,
+  Typography,
+} from 'antd';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+import {
+  api,
+  type Decision,
+  ENTERPRISE_ROLES,
+  type Enterprise,
+  errorText,
+  FILING_STATUSES,
+  type FilingStatus,
+  type HistoryItem,
+} from '../api';
+import { useAuth } from '../auth';
+import {
+  ContactsTable,
+  EnterpriseDescriptions,
+  HistoryTimeline,
+  PendingChangeTable,
+  SectionTitle,
+} from '../components/EnterpriseView';
+import { RoleTags, StatusTag } from '../components/StatusTag';
+import { formatTime, useLabel } from '../i18n';
+
+/** Officers who decide on filings (the backend's FILING_DECIDERS); the others read only. */
+const DECIDERS = ['customs', 'commerce'] as const;
+const DEFAULT_STATUSES: FilingStatus[] = ['submitted', 'change_requested'];
+const NEEDS_REASON: readonly Decision[] = ['reject', 'suspend', 'revoke'];
+const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+/** The decisions open in each status. */
+export const DECISIONS_BY_STATUS: Record<FilingStatus, Decision[]> = {
+  submitted: ['approve', 'reject'],
+  change_requested: ['approve', 'reject', 'suspend', 'revoke'],
+  approved: ['suspend', 'revoke'],
+  suspended: ['reinstate', 'revoke'],
+  rejected: [],
+  revoked: [],
+};
+
+const ICONS: Record<Decision, ReactNode> = {
+  approve: <CheckOutlined />,
+  reject: <CloseOutlined />,
+  suspend: <PauseCircleOutlined />,
+  reinstate: <PlayCircleOutlined />,
+  revoke: <StopOutlined />,
+};
+
+function DecisionModal({
+  action,
+  enterprise,
+  onClose,
+  onDone,
+}: {
+  action: Decision | null;
+  enterprise: Enterprise;
+  onClose: () => void;
+  onDone: (e: Enterprise) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [form] = Form.useForm<{ reason?: string }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const needsReason = !!action && NEEDS_REASON.includes(action);
+  const change = enterprise.status === 'change_requested';
+  const actionLabel = action
+    ? change && action === 'approve'
+      ? t('decision.approveChange')
+      : change && action === 'reject'
+        ? t('decision.rejectChange')
+        : t(`decision.${action}`)
+    : '';
+
+  useEffect(() => {
+    if (action) {
+      form.resetFields();
+      setError(null);
+    }
+  }, [action, form]);
+
+  const submit = async (v: { reason?: string }) => {
+    if (!action) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const e = await api.enterprises.decide(enterprise.uscc, action, v.reason?.trim() || undefined);
+      onDone(e);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={action !== null}
+      title={t('decision.confirmTitle', { action: actionLabel })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={actionLabel}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ danger: action === 'reject' || action === 'revoke' || action === 'suspend' }}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">
+        {t('decision.confirmBody', { name: enterprise.nameCn, uscc: enterprise.uscc })}
+      </Typography.Paragraph>
+      {error ? (
+        <Alert type="error" showIcon message={errorText(error, i18n.language)} style={{ marginBottom: 12 }} />
+      ) : null}
+      <Form form={form} layout="vertical" onFinish={submit} name="decision">
+        <Form.Item
+          name="reason"
+          label={needsReason ? t('decision.reason') : `${t('decision.reason')}（${t('common.optional')}）`}
+          rules={needsReason ? [{ required: true, whitespace: true, message: t('decision.reasonRequired') }] : []}
+        >
+          <Input.TextArea rows={3} maxLength={500} showCount placeholder={t('decision.reasonPlaceholder')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function DetailDrawer({
+  uscc,
+  onClose,
+  onChanged,
+  canDecide,
+}: {
+  uscc: string | null;
+  onClose: () => void;
+  onChanged: () => void;
+  canDecide: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const label = useLabel();
+  const { message } = App.useApp();
+  const [enterprise, setEnterprise] = useState<Enterprise | null>(null);
+  const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [action, setAction] = useState<Decision | null>(null);
+
+  const load = useCallback(async (id: string) => {
+    setError(null);
+    try {
+      const [e, h] = await Promise.all([api.enterprises.get(id), api.enterprises.history(id)]);
+      setEnterprise(e);
+      setHistory(h);
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    setEnterprise(null);
+    setHistory([]);
+    if (uscc) void load(uscc);
+  }, [uscc, load]);
+
+  const e = enterprise;
+  const decisions = e && canDecide ? DECISIONS_BY_STATUS[e.status] : [];
+  const change = e?.status === 'change_requested';
+
+  return (
+    <Drawer
+      open={uscc !== null}
+      onClose={onClose}
+      width={860}
+      title={
+        e ? (
+          <Space>
+            <span>{e.nameCn}</span>
+            <StatusTag status={e.status} />
+          </Space>
+        ) : (
+          t('console.detail')
+        )
+      }
+      extra={
+        e && decisions.length > 0 ? (
+          <Space data-testid="decision-buttons">
+            {decisions.map((d) => (
+              <Button
+                key={d}
+                icon={ICONS[d]}
+                type={d === 'approve' || d === 'reinstate' ? 'primary' : 'default'}
+                danger={d === 'reject' || d === 'revoke'}
+                onClick={() => setAction(d)}
+              >
+                {change && d === 'approve'
+                  ? t('decision.approveChange')
+                  : change && d === 'reject'
+                    ? t('decision.rejectChange')
+                    : t(`decision.${d}`)}
+              </Button>
+            ))}
+          </Space>
+        ) : null
+      }
+    >
+      {error ? <Alert type="error" showIcon message={errorText(error, i18n.language)} /> : null}
+      {!e && !error && (
+        <div style={{ padding: 48, textAlign: 'center' }}>
+          <Spin />
+        </div>
+      )}
+      {e && (
+        <div data-testid="enterprise-detail">
+          {e.pendingChange && (
+            <>
+              <SectionTitle>{t('console.pendingChange')}</SectionTitle>
+              <PendingChangeTable e={e} />
+            </>
+          )}
+          <SectionTitle>{t('portal.fields')}</SectionTitle>
+          <EnterpriseDescriptions e={e} />
+          <SectionTitle>{t('filing.sectionContacts')}</SectionTitle>
+          <ContactsTable contacts={e.contacts} />
+          <SectionTitle>{t('console.history')}</SectionTitle>
+          <HistoryTimeline items={history} />
+          <DecisionModal
+            action={action}
+            enterprise={e}
+            onClose={() => setAction(null)}
+            onDone={(next) => {
+              message.success(t('decision.done', { action: label('status', next.status) }));
+              setAction(null);
+              setEnterprise(next);
+              void load(next.uscc);
+              onChanged();
+            }}
+          />
+        </div>
+      )}
+    </Drawer>
+  );
+}
+
+export default function ConsoleQueue() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { me } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const statusParam = params
+    .getAll('status')
+    .filter((s): s is FilingStatus => (FILING_STATUSES as readonly string[]).includes(s));
+  const statuses = params.has('status') ? statusParam : DEFAULT_STATUSES;
+  const role = params.get('role') ?? undefined;
+  const q = params.get('q') ?? '';
+  const page = Number(params.get('page') ?? '1') || 1;
+  const pageSize = Number(params.get('pageSize') ?? '20') || 20;
+  const open = params.get('uscc');
+
+  const [data, setData] = useState<{ items: Enterprise[]; total: number }>({ items: [], total: 0 });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [search, setSearch] = useState(q);
+
+  const key = JSON.stringify([statuses, role, q, page, pageSize]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const r = await api.enterprises.list({ status: statuses, role, q: q || undefined, page, pageSize });
+      setData({ items: r.items, total: r.total });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  }, [key]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const update = (patch: Record<string, string | string[] | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      next.delete(k);
+      if (Array.isArray(v)) {
+        if (v.length === 0 && k === 'status') next.append('status', '');
+        for (const item of v) next.append(k, item);
+      } else if (v !== null && v !== '') next.set(k, v);
+    }
+    setParams(next, { replace: true });
+  };
+
+  const onTable = (p: TablePaginationConfig) => {
+    update({ page: String(p.current ?? 1), pageSize: String(p.pageSize ?? 20) });
+  };
+
+  const canDecide = !!me && (DECIDERS as readonly string[]).includes(me.role);
+
+  return (
+    <div>
+      <div style={{ display: 'flex', alignItems: 'center', marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0, flex: 1 }}>
+          {t('console.title')}
+        </Typography.Title>
+        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+          {t('common.refresh')}
+        </Button>
+      </div>
+      <Card variant="borderless" styles={{ body: { paddingBottom: 8 } }}>
+        <Space wrap size={12} style={{ marginBottom: 16 }}>
+          <Select<FilingStatus[]>
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 300 }}
+            placeholder={t('console.filterStatus')}
+            value={statuses}
+            onChange={(v) => update({ status: v, page: null })}
+            options={FILING_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            maxTagCount="responsive"
+            data-testid="status-filter"
+          />
+          <Select<string>
+            allowClear
+            style={{ width: 200 }}
+            placeholder={t('console.allRoles')}
+            value={role}
+            onChange={(v) => update({ role: v ?? null, page: null })}
+            options={ENTERPRISE_ROLES.map((r) => ({ value: r, label: t(`entRole.${r}`) }))}
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 300 }}
+            placeholder={t('console.filterQ')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onSearch={(v) => update({ q: v.trim(), page: null })}
+            enterButton={<SearchOutlined />}
+            data-testid="queue-search"
+          />
+        </Space>
+        {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
+        <Table<Enterprise>
+          rowKey="uscc"
+          size="middle"
+          loading={loading}
+          dataSource={data.items}
+          onChange={onTable}
+          onRow={(r) => ({ onClick: () => update({ uscc: r.uscc }), style: { cursor: 'pointer' } })}
+          pagination={{
+            current: page,
+            pageSize,
+            total: data.total,
+            showSizeChanger: true,
+            showTotal: (n) => t('common.total', { count: n }),
+          }}
+          columns={[
+            {
+              title: t('console.uscc'),
+              dataIndex: 'uscc',
+              width: 180,
+              render: (v: string) => <span style={mono}>{v}</span>,
+            },
+            {
+              title: t('console.name'),
+              dataIndex: 'nameCn',
+              render: (v: string, r) => (
+                <div>
+                  <div style={{ fontWeight: 500 }}>{v}</div>
+                  {r.nameEn && <div style={{ color: '#8a94a6', fontSize: 12 }}>{r.nameEn}</div>}
+                </div>
+              ),
+            },
+            {
+              title: t('console.roles'),
+              dataIndex: 'roles',
+              width: 230,
+              render: (v: Enterprise['roles']) => <RoleTags roles={v} />,
+            },
+            {
+              title: t('console.status'),
+              dataIndex: 'status',
+              width: 120,
+              render: (s: FilingStatus) => <StatusTag status={s} />,
+            },
+            {
+              title: t('console.submittedAt'),
+              dataIndex: 'submittedAt',
+              width: 150,
+              render: (v: string) => formatTime(v, lang),
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              width: 80,
+              render: (_: unknown, r) => (
+                <Button
+                  type="link"
+                  size="small"
+                  onClick={(ev) => {
+                    ev.stopPropagation();
+                    update({ uscc: r.uscc });
+                  }}
+                >
+                  {t('common.view')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      <DetailDrawer
+        uscc={open}
+        onClose={() => update({ uscc: null })}
+        onChanged={() => void load()}
+        canDecide={canDecide}
+      />
+    </div>
+  );
+}
