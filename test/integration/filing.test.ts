@@ -58,7 +58,7 @@ describe('enterprise filing (企业备案)', () => {
 
   it('stores the ID number and phones SM4-encrypted, with a keyed hash for look-ups', async () => {
     const row = await filingStore.get(t.p.dbh.db, uscc(1));
-    expect(row?.legalRepIdEnc).toMatch(/^v1:/);
+    expect(row?.legalRepIdEnc).toMatch(/^v2:/);
     expect(row?.legalRepIdEnc).not.toContain('11010519491231002X');
     expect(row?.legalRepIdHash).toBe(t.p.pi.hash('11010519491231002X'));
     expect(JSON.stringify(row?.contacts)).not.toContain('13809310000');

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { sm3, sm4 } from 'sm-crypto-v2';
 import { describe, expect, it } from 'vitest';
@@ -37,9 +37,24 @@ describe('SM4-GCM primitive (sm-crypto-v2) matches RFC 8998 appendix A.1', () =>
 });
 
 describe('PersonalInfoCipher encryption', () => {
-  it('stored form is v1:<24 hex IV>:<ciphertext hex + 32 hex tag>', () => {
+  it('stored form is v2:<32 hex IV>:<ciphertext hex>:<64 hex HMAC-SM3>', () => {
     const enc = cipher.encrypt('11010519491231002X');
-    expect(enc).toMatch(/^v1:[0-9a-f]{24}:[0-9a-f]{68}$/); // 18 bytes of ciphertext + 16 bytes of tag
+    expect(enc).toMatch(/^v2:[0-9a-f]{32}:[0-9a-f]{36}:[0-9a-f]{64}$/); // 18 bytes of SM4-CTR ciphertext
+  });
+
+  it('decrypts a v2 value stored by an earlier run (the v2 format is stable)', () => {
+    expect(cipher.decrypt('v2:86181ae003056edb2f6044dc20e1275c:513fa1dd37ff9567d4c5f4483da8a5473749:1a4b8d91a9c49d40ba88c7133cfd3d52b26066eed3ca3f78077ea883742fcdba')).toBe('11010519491231002X');
+  });
+
+  it('v2 is SM4-CTR under the master key, authenticated by HMAC-SM3 under the HKDF-SM3 sub-key "cbec-zone/pi-mac/v2"', () => {
+    const [, ivHex, ctHex, macHex] = cipher.encrypt('13812345678').split(':') as [string, string, string, string];
+    const master = Buffer.from(KEY, 'hex');
+    const macKey = Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), 'cbec-zone/pi-mac/v2', 32));
+    const iv = Buffer.from(ivHex, 'hex');
+    const ct = Buffer.from(ctHex, 'hex');
+    expect(createHmac('sm3', macKey).update('v2:').update(iv).update(ct).digest('hex')).toBe(macHex);
+    const d = createDecipheriv('sm4-ctr', master, iv);
+    expect(Buffer.concat([d.update(ct), d.final()]).toString('utf8')).toBe('13812345678');
   });
 
   it('decrypts a value stored by an earlier run (the v1 format is stable)', () => {

@@ -3,20 +3,10 @@ import { sm2, sm3 } from 'sm-crypto-v2';
 import type { Database } from '../db/client.js';
 import type { PersonalInfoCipher } from './personal-info.js';
 import { platformKeys } from './schema.js';
+import { sm2Sign } from './sm2.js';
 
-/** SM2 signature (SM3 digest with the default user id, raw r‖s hex) over a UTF-8 string. */
-export function sm2Sign(message: string, privateKeyHex: string): string {
-  return sm2.doSignature(message, privateKeyHex, { hash: true, der: false });
-}
-
-export function sm2Verify(message: string, signatureHex: string, publicKeyHex: string): boolean {
-  if (!/^[0-9a-f]{128}$/i.test(signatureHex) || !/^04[0-9a-f]{128}$/i.test(publicKeyHex)) return false;
-  try {
-    return sm2.doVerifySignature(message, signatureHex, publicKeyHex, { hash: true, der: false });
-  } catch {
-    return false;
-  }
-}
+// SM2 signing and verification: native OpenSSL when the addon built, pure JS otherwise (./sm2.ts).
+export { sm2Sign, sm2Verify } from './sm2.js';
 
 export function keyIdOf(publicKeyHex: string): string {
   return sm3(publicKeyHex.toLowerCase()).slice(0, 16);
