@@ -2,20 +2,23 @@
  * End-to-end test of the web shell in a real (headless) Chromium against the platform started in-process:
  * an enterprise files (first with a wrong USCC check character, shown under the field), a customs officer approves
  * it in the console, and the new enterprise admin sees 已备案 in the portal. Screenshots of the main pages are
- * written to docs/screenshots/ at 1280×800.
+ * written at 1280×800 to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (to keep the committed ones current), else to a
+ * temporary folder (so a test run leaves the work tree clean).
  *
  * Skips (with a message) when no Chromium is found at /usr/bin/chromium or $CHROMIUM_PATH; with REQUIRE_BROWSER=1 a
  * missing browser fails the run instead.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'docs', 'screenshots');
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(tmpdir(), 'cbec-zone-screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const DEMO_OFFICER = { username: 'customs.demo', password: 'Demo@2026!' };
 
