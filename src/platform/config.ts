@@ -30,6 +30,12 @@ const schema = z.object({
   /** Mark the session cookie Secure (set when served over HTTPS). */
   CBEC_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   CBEC_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
+  /** Largest CEB message accepted at POST /api/v1/messages (100 records with their items fit well within it). */
+  CBEC_MESSAGE_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1_048_576),
 });
 
 export type Config = {
@@ -46,6 +52,7 @@ export type Config = {
   piKeyFile: string;
   cookieSecure: boolean;
   bodyLimit: number;
+  messageBodyLimit: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -70,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     piKeyFile: e.CBEC_PI_KEY_FILE ? resolve(e.CBEC_PI_KEY_FILE) : resolve(dataDir, 'secrets', 'pi.key'),
     cookieSecure: e.CBEC_COOKIE_SECURE === 'true',
     bodyLimit: e.CBEC_BODY_LIMIT,
+    messageBodyLimit: e.CBEC_MESSAGE_BODY_LIMIT,
     ...overrides,
   };
 }

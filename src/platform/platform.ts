@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { declarationRoutes } from '../modules/declaration/routes.js';
+import { DeclarationService } from '../modules/declaration/service.js';
+import { signatureCheck } from '../modules/declaration/signature-check.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import { identityRoutes } from '../modules/identity/routes.js';
@@ -30,6 +33,7 @@ export type Platform = {
   signer: PlatformSigner;
   identity: IdentityService;
   filing: FilingService;
+  declaration: DeclarationService;
   close(): Promise<void>;
 };
 
@@ -62,7 +66,8 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
-    return { config, log, dbh, audit, pi, signer, identity, filing, close: () => dbh.close() };
+    const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing));
+    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, close: () => dbh.close() };
   } catch (e) {
     await dbh.close();
     throw e;
@@ -148,6 +153,7 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
+  declarationRoutes(app, p.declaration, { messageBodyLimit: p.config.messageBodyLimit });
   await app.ready();
   return app;
 }

@@ -37,6 +37,9 @@ const PEOPLE = ['platform_admin', ...OFFICERS, 'enterprise_admin', 'enterprise_o
 const TENANT_BOUND = ['enterprise_admin', 'enterprise_operator', 'api_key'] as const;
 const READERS = [...PEOPLE, 'api_key'] as const;
 const DECIDERS = ['customs', 'commerce'] as const;
+/** Who declares through the hub, and who reads its message log (the sender's own, or customs and the admin). */
+const DECLARANTS = ['api_key', 'enterprise_admin', 'enterprise_operator'] as const;
+const MESSAGE_READERS = [...DECLARANTS, 'customs', 'platform_admin'] as const;
 
 /** What a test request needs to know about the seeded data. */
 type Ctx = { uscc0: string; uscc1: string };
@@ -208,6 +211,37 @@ const POLICY: Record<string, Policy> = {
     access: ['platform_admin'],
     req: () => ({ url: '/api/v1/uscc-exceptions', payload: { uscc: '91620100MA7LHD0150', reason: '早期赋码' } }),
   },
+
+  'GET /api/v1/enterprises/:uscc/certificates': {
+    access: READERS,
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/certificates` }),
+  },
+  'POST /api/v1/enterprises/:uscc/certificates': {
+    access: ['enterprise_admin'],
+    // Not a certificate: 400 after authorisation.
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/certificates`, payload: { certificate: 'A'.repeat(120) } }),
+  },
+  'DELETE /api/v1/enterprises/:uscc/certificates/:id': {
+    access: ['enterprise_admin', 'customs'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/certificates/${randomUUID()}` }),
+  },
+  'PUT /api/v1/enterprises/:uscc/signature-policy': {
+    access: ['enterprise_admin', 'customs'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/signature-policy`, payload: { requireSignature: false } }),
+  },
+
+  'POST /api/v1/messages': {
+    access: DECLARANTS,
+    // An unknown message type: a 400 format receipt after authorisation.
+    req: () => ({ url: '/api/v1/messages', payload: { type: 'CEB000Message' } }),
+  },
+  'GET /api/v1/messages': { access: MESSAGE_READERS, req: () => ({ url: '/api/v1/messages?pageSize=1' }) },
+  'GET /api/v1/messages/:id': { access: MESSAGE_READERS, req: () => ({ url: `/api/v1/messages/${randomUUID()}` }) },
+  'GET /api/v1/messages/:id/body': {
+    access: MESSAGE_READERS,
+    req: () => ({ url: `/api/v1/messages/${randomUUID()}/body` }),
+  },
+  'GET /api/v1/receipts': { access: DECLARANTS, req: () => ({ url: '/api/v1/receipts?after=0&limit=1' }) },
 
   'POST /api/v1/auth/logout': { access: 'public', req: () => ({ url: '/api/v1/auth/logout' }) },
 };

@@ -43,7 +43,11 @@ describe('PersonalInfoCipher encryption', () => {
   });
 
   it('decrypts a v2 value stored by an earlier run (the v2 format is stable)', () => {
-    expect(cipher.decrypt('v2:86181ae003056edb2f6044dc20e1275c:513fa1dd37ff9567d4c5f4483da8a5473749:1a4b8d91a9c49d40ba88c7133cfd3d52b26066eed3ca3f78077ea883742fcdba')).toBe('11010519491231002X');
+    expect(
+      cipher.decrypt(
+        'v2:86181ae003056edb2f6044dc20e1275c:513fa1dd37ff9567d4c5f4483da8a5473749:1a4b8d91a9c49d40ba88c7133cfd3d52b26066eed3ca3f78077ea883742fcdba',
+      ),
+    ).toBe('11010519491231002X');
   });
 
   it('v2 is SM4-CTR under the master key, authenticated by HMAC-SM3 under the HKDF-SM3 sub-key "cbec-zone/pi-mac/v2"', () => {

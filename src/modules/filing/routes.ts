@@ -189,6 +189,81 @@ export function filingRoutes(app: App, filing: FilingService): void {
     async (req, reply) => reply.status(201).send({ enterprise: await filing.importRecord(actorOf(req), req.body) }),
   );
 
+  // ---- signing certificates (加签) ----
+  const certificateSchema = z.object({
+    id: z.string(),
+    serialHex: z.string(),
+    fingerprint: z.string(),
+    algorithm: z.string(),
+    subject: z.string(),
+    notBefore: z.string(),
+    notAfter: z.string(),
+    addedAt: z.string(),
+    revokedAt: z.string().nullable(),
+  });
+  app.get(
+    '/api/v1/enterprises/:uscc/certificates',
+    {
+      config: { access: only(READERS, 'uscc') },
+      schema: {
+        tags,
+        summary: "The enterprise's signing certificates (签名证书)",
+        params: usccParam,
+        response: { 200: z.object({ items: z.array(certificateSchema) }) },
+      },
+    },
+    async (req) => ({ items: await filing.listCertificates(req.principal, req.params.uscc) }),
+  );
+  app.post(
+    '/api/v1/enterprises/:uscc/certificates',
+    {
+      config: { access: only(['enterprise_admin'], 'uscc') },
+      schema: {
+        tags,
+        summary:
+          'Register a signing certificate (登记签名证书): X.509, SM2 or RSA, PEM or Base64 DER, naming the enterprise',
+        params: usccParam,
+        body: z.strictObject({ certificate: z.string().min(100).max(20_000) }),
+        response: { 201: z.object({ certificate: certificateSchema }) },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send({
+        certificate: await filing.addCertificate(req.principal, actorOf(req), req.params.uscc, req.body.certificate),
+      }),
+  );
+  app.delete(
+    '/api/v1/enterprises/:uscc/certificates/:id',
+    {
+      config: { access: only(['enterprise_admin', 'customs'], 'uscc') },
+      schema: {
+        tags,
+        summary: 'Revoke a signing certificate',
+        params: z.object({ uscc: z.string().min(1).max(18), id: z.uuid() }),
+      },
+    },
+    async (req, reply) => {
+      await filing.revokeCertificate(req.principal, actorOf(req), req.params.uscc, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+  app.put(
+    '/api/v1/enterprises/:uscc/signature-policy',
+    {
+      config: { access: only(['enterprise_admin', 'customs'], 'uscc') },
+      schema: {
+        tags,
+        summary: 'Require a signature on every message of this enterprise (全部报文加签)',
+        params: usccParam,
+        body: z.strictObject({ requireSignature: z.boolean() }),
+      },
+    },
+    async (req, reply) => {
+      await filing.setSignaturePolicy(req.principal, actorOf(req), req.params.uscc, req.body.requireSignature);
+      return reply.status(204).send();
+    },
+  );
+
   // ---- trusted zones and legacy USCC exceptions (platform admin) ----
   const zoneSchema = z.object({
     zoneCode: z.string(),

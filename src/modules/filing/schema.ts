@@ -7,6 +7,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -38,6 +39,8 @@ export const enterprises = pgTable(
     /** The signed record as imported from the origin zone. */
     originRecord: jsonb('origin_record'),
     version: integer('version').notNull().default(1),
+    /** Every message this enterprise sends must carry a valid signature by one of its registered certificates. */
+    requireSignature: boolean('require_signature').notNull().default(false),
     applicantUserId: uuid('applicant_user_id'),
     isDemo: boolean('is_demo').notNull().default(false),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
@@ -82,3 +85,31 @@ export const usccExceptions = pgTable('uscc_exceptions', {
   addedBy: uuid('added_by'),
   addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * An enterprise's signing certificates (X.509, SM2 or RSA), registered with its filing. Messages that must be
+ * signed are verified against these (加签).
+ */
+export const enterpriseCertificates = pgTable(
+  'enterprise_certificates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    uscc: varchar('uscc', { length: 18 }).notNull(),
+    /** Base64 DER. */
+    certificate: text('certificate').notNull(),
+    serialHex: varchar('serial_hex', { length: 64 }).notNull(),
+    /** SM3 fingerprint of the DER, hex. */
+    fingerprint: varchar('fingerprint', { length: 64 }).notNull(),
+    algorithm: varchar('algorithm', { length: 16 }).notNull(),
+    subject: text('subject').notNull(),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
+    addedBy: uuid('added_by'),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('enterprise_certificates_uscc_idx').on(t.uscc),
+    uniqueIndex('enterprise_certificates_fp_uq').on(t.fingerprint),
+  ],
+);

@@ -6,13 +6,16 @@ import { keyIdOf, type PlatformSigner, sm2Verify } from '../../platform/crypto/s
 import type { Database, Queryable } from '../../platform/db/client.js';
 import { type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import { certificateMentions, parseCertificate } from '../declaration/signature/certificate.js';
 import type { IdentityService } from '../identity/service.js';
 import { type Decision, type FilingRole, type FilingStatus, isFiled, REASON_REQUIRED, transition } from './model.js';
-import type { enterprises } from './schema.js';
+import type { enterpriseCertificates, enterprises } from './schema.js';
 import type { ChangeRequestInput, EnterpriseView, FilingInput, ResubmissionInput, SignedRecord } from './schemas.js';
 import { type EnterpriseFilter, type EnterpriseRow, filingStore as store } from './store.js';
 
 type EnterpriseInsert = typeof enterprises.$inferInsert;
+
+export type FiledParty = { uscc: string; roles: FilingRole[]; filed: boolean; requireSignature: boolean };
 
 type StoredContact = { name: string; phoneEnc: string; email: string | null };
 
@@ -168,6 +171,134 @@ export class FilingService {
   async isFiledInRole(uscc: string, role: FilingRole, q: Queryable = this.db): Promise<boolean> {
     const row = await store.get(q, uscc);
     return !!row && isFiled(row.status as FilingStatus) && row.roles.includes(role);
+  }
+
+  /**
+   * What the declaration hub asks of many codes at once: for each code (USCC or customs code) the enterprise it
+   * names, its roles and whether it is filed now. Codes that name no enterprise are absent from the map.
+   */
+  async resolveCodes(codes: string[], q: Queryable = this.db): Promise<Map<string, FiledParty>> {
+    const unique = [...new Set(codes)];
+    const out = new Map<string, FiledParty>();
+    if (!unique.length) return out;
+    for (const r of await store.byCodes(q, unique)) {
+      const party: FiledParty = {
+        uscc: r.uscc,
+        roles: r.roles as FilingRole[],
+        filed: isFiled(r.status as FilingStatus),
+        requireSignature: r.requireSignature,
+      };
+      out.set(r.uscc, party);
+      if (r.customsCode) out.set(r.customsCode, party);
+    }
+    return out;
+  }
+
+  // ---- signing certificates (加签) -------------------------------------------------------------------
+
+  private certificateView(c: typeof enterpriseCertificates.$inferSelect) {
+    return {
+      id: c.id,
+      serialHex: c.serialHex,
+      fingerprint: c.fingerprint,
+      algorithm: c.algorithm,
+      subject: c.subject,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      addedAt: c.addedAt.toISOString(),
+      revokedAt: c.revokedAt?.toISOString() ?? null,
+    };
+  }
+
+  async listCertificates(principal: Principal, uscc: string) {
+    await this.get(principal, uscc);
+    return (await store.certificates(this.db, uscc)).map((c) => this.certificateView(c));
+  }
+
+  /** The DER certificates messages of this enterprise may be signed with (registered, not revoked). */
+  async signingCertificates(uscc: string): Promise<Buffer[]> {
+    return (await store.certificates(this.db, uscc))
+      .filter((c) => !c.revokedAt)
+      .map((c) => Buffer.from(c.certificate, 'base64'));
+  }
+
+  /** Registers a signing certificate: X.509 (SM2 or RSA) naming the enterprise's USCC or customs code. */
+  async addCertificate(principal: Principal, actor: Actor, uscc: string, pemOrBase64: string) {
+    const e = await this.get(principal, uscc);
+    let cert: ReturnType<typeof parseCertificate>;
+    try {
+      cert = parseCertificate(pemOrBase64);
+    } catch (err) {
+      throw AppError.field(
+        'certificate',
+        '不是有效的 X.509 证书',
+        `Not a valid X.509 certificate: ${(err as Error).message}`,
+        'BAD_CERTIFICATE',
+      );
+    }
+    if (!certificateMentions(cert, uscc) && !(e.customsCode && certificateMentions(cert, e.customsCode))) {
+      throw AppError.field(
+        'certificate',
+        '证书中没有本企业的统一社会信用代码或海关编码（申报单位须与证书一致）',
+        "The certificate names neither this enterprise's USCC nor its customs code (the declarant must match the certificate)",
+        'CERTIFICATE_SUBJECT',
+      );
+    }
+    if (cert.info.notAfter.getTime() < Date.now()) {
+      throw AppError.field('certificate', '证书已过期', 'The certificate has expired', 'CERTIFICATE_EXPIRED');
+    }
+    return this.db.transaction(async (tx) => {
+      const row = await store.addCertificate(tx, {
+        uscc,
+        certificate: cert.der.toString('base64'),
+        serialHex: cert.info.serialHex.slice(0, 64),
+        fingerprint: cert.info.fingerprintSm3,
+        algorithm: cert.info.keyAlgorithm,
+        subject: cert.info.subject,
+        notBefore: cert.info.notBefore,
+        notAfter: cert.info.notAfter,
+        addedBy: actor.userId ?? null,
+      });
+      if (!row) throw AppError.conflict('CERTIFICATE_EXISTS', '该证书已登记', 'This certificate is registered already');
+      await this.audit.append(tx, actor, {
+        action: 'filing.certificate-added',
+        targetType: 'enterprise',
+        targetId: uscc,
+        enterpriseUscc: uscc,
+        summary: { fingerprint: row.fingerprint, serial: row.serialHex, algorithm: row.algorithm },
+      });
+      return this.certificateView(row);
+    });
+  }
+
+  async revokeCertificate(principal: Principal, actor: Actor, uscc: string, id: string): Promise<void> {
+    await this.get(principal, uscc);
+    await this.db.transaction(async (tx) => {
+      const row = await store.revokeCertificate(tx, uscc, id);
+      if (!row) throw AppError.notFound('certificate', '证书');
+      await this.audit.append(tx, actor, {
+        action: 'filing.certificate-revoked',
+        targetType: 'enterprise',
+        targetId: uscc,
+        enterpriseUscc: uscc,
+        summary: { fingerprint: row.fingerprint },
+      });
+    });
+  }
+
+  /** Whether every message of the enterprise must be signed. */
+  async setSignaturePolicy(principal: Principal, actor: Actor, uscc: string, requireSignature: boolean): Promise<void> {
+    await this.get(principal, uscc);
+    await this.db.transaction(async (tx) => {
+      await store.update(tx, uscc, { requireSignature });
+      await this.audit.append(tx, actor, {
+        action: 'filing.signature-policy',
+        targetType: 'enterprise',
+        targetId: uscc,
+        enterpriseUscc: uscc,
+        summary: { requireSignature },
+      });
+    });
   }
 
   // ---- use cases ----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-import { and, arrayContains, asc, count, desc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.js';
 import type { FilingRole, FilingStatus } from './model.js';
-import { enterpriseEvents, enterprises, trustedZones, usccExceptions } from './schema.js';
+import { enterpriseCertificates, enterpriseEvents, enterprises, trustedZones, usccExceptions } from './schema.js';
 
 export type EnterpriseRow = typeof enterprises.$inferSelect;
 export type EnterpriseEventRow = typeof enterpriseEvents.$inferSelect;
@@ -56,6 +56,42 @@ export const filingStore = {
     const [total] = await q.select({ n: count() }).from(enterprises).where(where);
     return { items, total: total?.n ?? 0 };
   },
+
+  /** Enterprises named by USCC or by 10-character customs code. */
+  byCodes: (q: Queryable, codes: string[]) =>
+    q
+      .select({
+        uscc: enterprises.uscc,
+        customsCode: enterprises.customsCode,
+        roles: enterprises.roles,
+        status: enterprises.status,
+        requireSignature: enterprises.requireSignature,
+      })
+      .from(enterprises)
+      .where(or(inArray(enterprises.uscc, codes), inArray(enterprises.customsCode, codes))),
+
+  certificates: (q: Queryable, uscc: string) =>
+    q
+      .select()
+      .from(enterpriseCertificates)
+      .where(eq(enterpriseCertificates.uscc, uscc))
+      .orderBy(asc(enterpriseCertificates.addedAt)),
+  addCertificate: async (q: Queryable, v: typeof enterpriseCertificates.$inferInsert) =>
+    (await q.insert(enterpriseCertificates).values(v).onConflictDoNothing().returning())[0],
+  revokeCertificate: async (q: Queryable, uscc: string, id: string) =>
+    (
+      await q
+        .update(enterpriseCertificates)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(
+            eq(enterpriseCertificates.uscc, uscc),
+            eq(enterpriseCertificates.id, id),
+            isNull(enterpriseCertificates.revokedAt),
+          ),
+        )
+        .returning()
+    )[0],
 
   trustedZone: async (q: Queryable, code: string) =>
     (await q.select().from(trustedZones).where(eq(trustedZones.zoneCode, code)))[0],

@@ -19,13 +19,8 @@ import { hkdf, sm4 } from 'sm-crypto-v2';
 const HASH_KEY_INFO = 'cbec-zone/pi-lookup-hash/v1';
 const MAC_KEY_INFO = 'cbec-zone/pi-mac/v2';
 const V2 = /^v2:([0-9a-f]{32}):((?:[0-9a-f]{2})*):([0-9a-f]{64})$/;
-const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const STORED = /^v1:([0-9a-f]{24}):((?:[0-9a-f]{2}){16,})$/;
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
 
 export class PersonalInfoCipher {
   private readonly encKeyBuf: Buffer;

@@ -30,10 +30,10 @@
 import {
   inScopeNamespaces,
   parseXmlDocument,
-  XML_NAMESPACE,
   type XAttr,
   type XComment,
   type XElement,
+  XML_NAMESPACE,
   type XmlDocument,
   type XNode,
   type XProcessingInstruction,
@@ -165,13 +165,13 @@ class Canonicalizer {
     } else {
       candidates = e.nsDecls.map((d) => d.prefix);
     }
-    let decls: [string, string][] | undefined;
+    const decls: [string, string][] = [];
     for (const prefix of candidates) {
       if (prefix === 'xml') continue;
       const uri = inScope.get(prefix) ?? '';
       const current = rendered.get(prefix) ?? '';
-      const render = uri === '' ? prefix === '' && current !== '' : current !== uri || !rendered.has(prefix);
-      if (render) (decls ??= []).push([prefix, uri]);
+      const render = uri === '' ? prefix === '' && current !== '' : current !== uri;
+      if (render) decls.push([prefix, uri]);
     }
 
     let attrs = e.attrs;
@@ -192,7 +192,7 @@ class Canonicalizer {
 
     let out = `<${e.name}`;
     let nextRendered = rendered;
-    if (decls) {
+    if (decls.length > 0) {
       decls.sort((a, b) => compareCodePoints(a[0], b[0]));
       const m = new Map(rendered);
       for (const [prefix, uri] of decls) {

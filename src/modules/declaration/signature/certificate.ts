@@ -162,19 +162,42 @@ function toDer(input: Buffer | string | X509Certificate): Buffer {
   return Buffer.from((pem ? pem[1]! : input).replace(/\s+/g, ''), 'base64');
 }
 
-/** Parses a certificate (DER, PEM, Base64 or X509Certificate); throws CertificateError when it is not one. */
+/** Parsed certificates by DER: a platform sees the same few enterprise certificates over and over. */
+const cache = new Map<string, ParsedCertificate>();
+const CACHE_SIZE = 256;
+
+/**
+ * Parses a certificate (DER, PEM, Base64 or X509Certificate); throws CertificateError when it is not one.
+ * Results are cached (LRU): treat them as read-only.
+ */
 export function parseCertificate(input: Buffer | string | X509Certificate): ParsedCertificate {
   const der = toDer(input);
+  const key = der.toString('base64');
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   try {
     new X509Certificate(der); // OpenSSL's full parser as the well-formedness gate
   } catch (err) {
     throw new CertificateError(`not an X.509 certificate: ${(err as Error).message}`);
   }
+  let parsed: ParsedCertificate;
   try {
-    return parseDer(der);
+    parsed = parseDer(Buffer.from(der));
   } catch (err) {
     throw new CertificateError(`unsupported certificate: ${(err as Error).message}`);
   }
+  cache.set(key, parsed);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return parsed;
+}
+
+/** A copy of the report that callers may keep and change. */
+export function certificateInfo(cert: ParsedCertificate): CebCertificateInfo {
+  return { ...cert.info, notBefore: new Date(cert.info.notBefore), notAfter: new Date(cert.info.notAfter) };
 }
 
 function parseDer(der: Buffer): ParsedCertificate {

@@ -129,14 +129,12 @@ export function bitStringOf(buf: Uint8Array, t: Tlv): Buffer {
 /** UTCTime or GeneralizedTime (UTC, 'Z') → Date. */
 export function timeOf(buf: Uint8Array, t: Tlv): Date {
   const s = contentOf(buf, t).toString('latin1');
-  let m: RegExpExecArray | null;
-  let year: number;
-  if (t.tag === TAG.UTC_TIME && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
-    const yy = Number(m[1]);
-    year = yy < 50 ? 2000 + yy : 1900 + yy;
-  } else if (t.tag === TAG.GENERALIZED_TIME && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/.exec(s))) {
-    year = Number(m[1]);
-  } else throw new DerError(`unsupported time ${s}`);
+  const utc = t.tag === TAG.UTC_TIME ? /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s) : null;
+  const gen = t.tag === TAG.GENERALIZED_TIME ? /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/.exec(s) : null;
+  const m = utc ?? gen;
+  if (!m) throw new DerError(`unsupported time ${s}`);
+  const yy = Number(m[1]);
+  const year = utc ? (yy < 50 ? 2000 + yy : 1900 + yy) : yy;
   const date = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
   if (Number.isNaN(date.getTime())) throw new DerError(`invalid time ${s}`);
   return date;

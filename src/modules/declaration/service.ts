@@ -1,0 +1,608 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
+import type { Database, Tx } from '../../platform/db/client.js';
+import type { FiledParty, FilingService } from '../filing/service.js';
+import { type CebMessage, type CebRecord, parseCeb, validateCeb } from './ceb/codec.js';
+import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
+import { type DxpTransInfo, isDxpMsg, unwrapDxp } from './ceb/dxp.js';
+import {
+  acceptedInfo,
+  businessKey,
+  cebTime,
+  codesOf,
+  decideAppType,
+  headOf,
+  type IntakeError,
+  itemsOf,
+  MESSAGE_SPECS,
+  type MessageSpec,
+  partyCodes,
+  receiptRecord,
+  recordPath,
+  text,
+} from './model.js';
+import {
+  documentRecordEnc,
+  inventoryItemRows,
+  inventoryRow,
+  orderItemRows,
+  orderRow,
+  paymentRow,
+  type Row,
+  waybillRow,
+} from './records.js';
+import type { declReceipts } from './schema.js';
+import { existingVersions, inventoryCopNos, declarationStore as store } from './store.js';
+
+/** Who sends: the enterprise of the API key (or of the enterprise user, from the portal). */
+export type Sender = { uscc: string; apiKeyId?: string | null; userId?: string | null };
+
+/** The synchronous answer (CEB900 style): accepted with the platform's id, or rejected with every error. */
+export type FormatReceipt = {
+  messageId: string;
+  guid: string | null;
+  type: string;
+  status: 'accepted' | 'rejected';
+  returnStatus: string;
+  returnTime: string;
+  returnInfo: string;
+  recordCount: number;
+  errors: { code: string; path: string; message: string; messageEn: string }[];
+  warnings: { path: string; message: string; messageEn: string }[];
+};
+export type IntakeAnswer = { httpStatus: number; receipt: FormatReceipt; replay: boolean };
+
+/** Signature verification of a raw XML message against the sender's registered certificates (加签). */
+export type SignatureCheck = (xml: Buffer, uscc: string, spec: MessageSpec) => Promise<IntakeError[]>;
+
+/** Message types whose records must be signed when declared (appStatus 2): lists, cancellations, returns, entries. */
+export const SIGNED_WHEN_DECLARED: ReadonlySet<CebMessageType> = new Set([
+  'CEB621Message',
+  'CEB623Message',
+  'CEB625Message',
+  'CEB711Message',
+]);
+
+const MAX_ERRORS = 200;
+
+type Parsed = {
+  message: CebMessage;
+  format: 'xml' | 'json' | 'dxp';
+  xml: Buffer | null;
+  transInfo: DxpTransInfo | null;
+  warnings: FormatReceipt['warnings'];
+};
+
+class Rejection extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly errors: IntakeError[],
+  ) {
+    super('rejected');
+  }
+}
+
+function bilingual(e: IntakeError) {
+  return { code: e.code, path: e.path, message: e.message.zh, messageEn: e.message.en };
+}
+
+/**
+ * The declaration hub: one authenticated entry for every CEB message, in XML, JSON or a DxpMsg envelope. Checks
+ * what the data exchange and customs check before acceptance, stores accepted records normalised, keeps every
+ * message (accepted or not) with its raw body, and issues the business receipts. Owns the decl_* tables.
+ */
+export class DeclarationService {
+  constructor(
+    private readonly db: Database,
+    private readonly pi: PersonalInfoCipher,
+    private readonly filing: FilingService,
+    private readonly verifySignature: SignatureCheck,
+  ) {}
+
+  /** Parses any accepted form into a CEB message, or throws a Rejection with 0001/0002 errors. */
+  parse(body: Buffer | unknown, contentType: 'xml' | 'json'): Parsed {
+    if (contentType === 'json') {
+      const m = body as Partial<CebMessage> | null;
+      if (
+        !m ||
+        typeof m !== 'object' ||
+        Array.isArray(m) ||
+        typeof m.type !== 'string' ||
+        !(m.type in CEB_MESSAGE_DEFS)
+      ) {
+        throw new Rejection(400, [
+          { code: '0002', path: 'type', message: { zh: '未知的报文类型', en: 'Unknown message type' } },
+        ]);
+      }
+      const message: CebMessage = { ...(m as CebMessage), version: m.version ?? '1.0' };
+      const errors = validateCeb(message);
+      if (errors.length)
+        throw new Rejection(
+          400,
+          errors.map((e) => ({ code: e.code, path: e.path, message: e.message })),
+        );
+      return { message, format: 'json', xml: null, transInfo: null, warnings: [] };
+    }
+    let xml = body as Buffer;
+    let transInfo: DxpTransInfo | null = null;
+    if (isDxpMsg(xml)) {
+      const env = unwrapDxp(xml);
+      if (!env.ok)
+        throw new Rejection(
+          400,
+          env.errors.map((e) => ({ code: e.code, path: e.path, message: e.message })),
+        );
+      xml = env.inner;
+      transInfo = env.transInfo;
+    }
+    const r = parseCeb(xml);
+    if (!r.ok)
+      throw new Rejection(
+        400,
+        r.errors.slice(0, MAX_ERRORS).map((e) => ({ code: e.code, path: e.path, message: e.message })),
+      );
+    if (transInfo && transInfo.msgType !== r.message.type) {
+      throw new Rejection(400, [
+        {
+          code: '0002',
+          path: 'DxpMsg/TransInfo/MsgType',
+          message: {
+            zh: `MsgType ${transInfo.msgType} 与报文 ${r.message.type} 不符`,
+            en: `MsgType ${transInfo.msgType} does not match the message ${r.message.type}`,
+          },
+        },
+      ]);
+    }
+    return {
+      message: r.message,
+      format: transInfo ? 'dxp' : 'xml',
+      xml,
+      transInfo,
+      warnings: r.warnings.map((w) => ({ path: w.path, message: w.message.zh, messageEn: w.message.en })),
+    };
+  }
+
+  async intake(sender: Sender, body: Buffer | unknown, contentType: 'xml' | 'json'): Promise<IntakeAnswer> {
+    const messageId = randomUUID();
+    const raw = contentType === 'json' ? Buffer.from(JSON.stringify(body)) : (body as Buffer);
+    const now = new Date();
+    let parsed: Parsed | null = null;
+    try {
+      parsed = this.parse(body, contentType);
+      const { message } = parsed;
+      const guid = message.guid ?? null;
+      if (guid) {
+        const first = await store.messageByGuid(this.db, sender.uscc, guid);
+        if (first) return { ...(first.answer as Omit<IntakeAnswer, 'replay'>), replay: true };
+      }
+      const spec = MESSAGE_SPECS.get(message.type);
+      if (!spec) {
+        const fromCustoms = CEB_MESSAGE_DEFS[message.type].direction === 'fromCustoms';
+        throw new Rejection(400, [
+          {
+            code: '0002',
+            path: message.type,
+            message: fromCustoms
+              ? {
+                  zh: `${message.type} 是海关发出的回执，企业不能申报`,
+                  en: `${message.type} is a receipt sent by customs, not declared by enterprises`,
+                }
+              : { zh: `不接受 ${message.type}`, en: `${message.type} is not accepted here` },
+          },
+        ]);
+      }
+      const errors = await this.check(sender, parsed, spec);
+      if (errors.length) throw new Rejection(errors.some((e) => e.code === 'COP_CODE') ? 403 : 422, errors);
+      return await this.accept(messageId, sender, parsed, spec, raw, now);
+    } catch (e) {
+      if (!(e instanceof Rejection)) throw e;
+      const m = parsed?.message;
+      const answer: Omit<IntakeAnswer, 'replay'> = {
+        httpStatus: e.httpStatus,
+        receipt: {
+          messageId,
+          guid: m?.guid ?? null,
+          type: m?.type ?? 'Unknown',
+          status: 'rejected',
+          returnStatus: e.errors[0]?.code.startsWith('-')
+            ? (e.errors[0]?.code as string)
+            : `-${e.errors[0]?.code ?? '0999'}`,
+          returnTime: cebTime(now, true),
+          returnInfo: e.errors
+            .slice(0, 20)
+            .map((x) => `[${x.code}] ${x.path}: ${x.message.zh}`)
+            .join('；')
+            .slice(0, 5000),
+          recordCount: m?.records.length ?? 0,
+          errors: e.errors.slice(0, MAX_ERRORS).map(bilingual),
+          warnings: parsed?.warnings ?? [],
+        },
+      };
+      await this.saveMessage(this.db, messageId, sender, parsed, raw, contentType, answer, now, [], e.errors);
+      return { ...answer, replay: false };
+    }
+  }
+
+  /** Every check before acceptance; returns every error found (not only the first). */
+  private async check(sender: Sender, parsed: Parsed, spec: MessageSpec): Promise<IntakeError[]> {
+    const { message } = parsed;
+    const errors: IntakeError[] = [];
+    const heads = message.records.map((r) => headOf(spec, r));
+
+    // BaseTransfer.copCode must be the connecting enterprise (ceb-messages.md §2.2, §9).
+    const copCode = text(message.baseTransfer?.copCode).trim();
+    const codes = heads.flatMap((h) => partyCodes(h).map((p) => p.code));
+    const parties = await this.filing.resolveCodes([copCode, ...codes]);
+    const senderParty = parties.get(copCode);
+    if (!senderParty || senderParty.uscc !== sender.uscc) {
+      return [
+        {
+          code: 'COP_CODE',
+          path: `${message.type}/BaseTransfer/copCode`,
+          message: {
+            zh: `传输企业代码 ${copCode} 与接入企业 ${sender.uscc} 不一致`,
+            en: `The transmitting enterprise code ${copCode} is not the connecting enterprise ${sender.uscc}`,
+          },
+        },
+      ];
+    }
+    if (!senderParty.filed) {
+      return [
+        {
+          code: '-10102',
+          path: `${message.type}/BaseTransfer/copCode`,
+          message: {
+            zh: '传输企业未备案或备案已暂停/撤销',
+            en: 'The transmitting enterprise is not filed, or its filing is suspended or revoked',
+          },
+        },
+      ];
+    }
+
+    // Signatures (加签): required by the enterprise, or for declared lists, cancellations, returns and entries.
+    const declared = heads.some((h) => text(h.appStatus) === '2');
+    const mustSign = senderParty.requireSignature || (SIGNED_WHEN_DECLARED.has(spec.type) && declared);
+    if (message.signature || mustSign) {
+      const sigCode = spec.type === 'CEB621Message' ? '-621029' : spec.type === 'CEB623Message' ? '-623029' : '1001';
+      if (!parsed.xml) {
+        errors.push({
+          code: sigCode,
+          path: `${message.type}/Signature`,
+          message: {
+            zh: '此报文须加签，请以签名的 XML 报送',
+            en: 'This message must be signed: send it as signed XML',
+          },
+        });
+      } else if (!message.signature) {
+        errors.push({
+          code: sigCode,
+          path: `${message.type}/Signature`,
+          message: { zh: '此报文须加签，但没有签名', en: 'This message must be signed but carries no signature' },
+        });
+      } else {
+        errors.push(...(await this.verifySignature(parsed.xml, sender.uscc, spec)));
+      }
+    }
+
+    // Every enterprise code filed, in the role it is used in (-10101 无效企业类型 / -10102 无效企业代码).
+    heads.forEach((h, i) => {
+      for (const p of partyCodes(h)) {
+        const party: FiledParty | undefined = parties.get(p.code);
+        const path = `${recordPath(spec, i)}/${p.field}`;
+        if (!party?.filed) {
+          errors.push({
+            code: '-10102',
+            path,
+            message: {
+              zh: `企业代码 ${p.code} 未在综试区备案或备案无效`,
+              en: `Enterprise code ${p.code} is not filed, or its filing is not in force`,
+            },
+          });
+        } else if (!party.roles.includes(p.role)) {
+          errors.push({
+            code: '-10101',
+            path,
+            message: {
+              zh: `企业 ${p.code} 未备案为${p.role}角色`,
+              en: `Enterprise ${p.code} is not filed in the role ${p.role}`,
+            },
+          });
+        }
+      }
+    });
+
+    // Business keys present; items numbered once; keys once per message.
+    const codes0 = codesOf(spec.kind);
+    const seen = new Map<string, number>();
+    heads.forEach((h, i) => {
+      for (const f of spec.keyFields) {
+        if (!text(h[f]).trim()) {
+          errors.push({
+            code: '0002',
+            path: `${recordPath(spec, i)}/${f}`,
+            message: { zh: `业务编号 ${f} 不能为空`, en: `The business key ${f} must not be empty` },
+          });
+        }
+      }
+      const key = businessKey(spec, h);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        errors.push({
+          code: codes0.duplicate,
+          path: recordPath(spec, i),
+          message: {
+            zh: `与本报文第 ${first + 1} 条单证编号重复`,
+            en: `Same business key as record ${first + 1} of this message`,
+          },
+        });
+      } else seen.set(key, i);
+      const gnums = new Set<string>();
+      for (const item of itemsOf(spec, message.records[i] as CebRecord)) {
+        const g = text(item.gnum);
+        if (gnums.has(g)) {
+          errors.push({
+            code: spec.kind === 'order' ? '-301002' : spec.kind === 'inventory' ? '-621027' : '0002',
+            path: `${recordPath(spec, i).replace(/\/[A-Za-z]+Head$/, '')}/${spec.items}`,
+            message: { zh: `商品序号 gnum ${g} 重复`, en: `Item number gnum ${g} is repeated` },
+          });
+        }
+        gnums.add(g);
+      }
+    });
+
+    // appType semantics against stored versions: duplicates, not found, old messages, changes after declaration.
+    const existing = await existingVersions(this.db, spec.kind, spec.type, [...seen.keys()]);
+    heads.forEach((h, i) => {
+      const d = decideAppType(spec.kind, text(h.appType), text(h.appTime), existing.get(businessKey(spec, h)));
+      if (d.action === 'refuse') errors.push({ ...d.error, path: `${recordPath(spec, i)}/appType` });
+    });
+    if (spec.kind === 'inventory') {
+      const cop = await inventoryCopNos(
+        this.db,
+        heads.map((h) => `${text(h.agentCode)}|${text(h.copNo)}`),
+      );
+      heads.forEach((h, i) => {
+        const other = cop.get(`${text(h.agentCode)}|${text(h.copNo)}`);
+        if (other && other !== businessKey(spec, h)) {
+          errors.push({
+            code: '-621004',
+            path: `${recordPath(spec, i)}/copNo`,
+            message: {
+              zh: `企业内部编号 ${text(h.copNo)} 已用于另一张清单`,
+              en: `copNo ${text(h.copNo)} is already used by another list`,
+            },
+          });
+        }
+      });
+    }
+    return errors.slice(0, MAX_ERRORS);
+  }
+
+  /** Stores the message and its records and issues the receipts, all in one transaction. */
+  private async accept(
+    messageId: string,
+    sender: Sender,
+    parsed: Parsed,
+    spec: MessageSpec,
+    raw: Buffer,
+    now: Date,
+  ): Promise<IntakeAnswer> {
+    const { message } = parsed;
+    const returnTime = cebTime(now, true);
+    const answer: Omit<IntakeAnswer, 'replay'> = {
+      httpStatus: 200,
+      receipt: {
+        messageId,
+        guid: message.guid ?? null,
+        type: message.type,
+        status: 'accepted',
+        returnStatus: '2',
+        returnTime,
+        returnInfo: `报文已接收，共 ${message.records.length} 条 [${messageId}] / accepted, ${message.records.length} record(s)`,
+        recordCount: message.records.length,
+        errors: [],
+        warnings: parsed.warnings,
+      },
+    };
+    const heads = message.records.map((r) => headOf(spec, r));
+    const signed = !!message.signature;
+    try {
+      await this.db.transaction(async (tx) => {
+        await this.saveMessage(
+          tx,
+          messageId,
+          sender,
+          parsed,
+          raw,
+          parsed.format,
+          answer,
+          now,
+          heads.map((h) => businessKey(spec, h)),
+          [],
+        );
+        await this.writeRecords(tx, messageId, spec, message.records, signed);
+        const receipts: (typeof declReceipts.$inferInsert)[] = heads.map((h) => {
+          const info = acceptedInfo(text(h.appType), text(h.guid) || (message.guid ?? ''));
+          return {
+            recipientUscc: sender.uscc,
+            messageId,
+            type: spec.receiptType,
+            businessKey: businessKey(spec, h),
+            returnStatus: '2',
+            returnTime,
+            returnInfo: info,
+            record: receiptRecord(spec.receiptType, h, '2', returnTime, info),
+          };
+        });
+        await store.addReceipts(tx, receipts);
+      });
+    } catch (e) {
+      // A concurrent message took a key between the check and the write: refuse like any duplicate.
+      if (
+        (e as { code?: string; cause?: { code?: string } }).code === '23505' ||
+        (e as { cause?: { code?: string } }).cause?.code === '23505'
+      ) {
+        return this.intakeConflict(messageId, sender, parsed, spec, raw, now);
+      }
+      throw e;
+    }
+    return { ...answer, replay: false };
+  }
+
+  private async intakeConflict(
+    messageId: string,
+    sender: Sender,
+    parsed: Parsed,
+    spec: MessageSpec,
+    raw: Buffer,
+    now: Date,
+  ): Promise<IntakeAnswer> {
+    const errors: IntakeError[] = [
+      {
+        code: codesOf(spec.kind).duplicate,
+        path: parsed.message.type,
+        message: {
+          zh: '单证编号已被同时到达的另一报文使用',
+          en: 'A business key was taken by another message arriving at the same time',
+        },
+      },
+    ];
+    const answer: Omit<IntakeAnswer, 'replay'> = {
+      httpStatus: 409,
+      receipt: {
+        messageId,
+        guid: parsed.message.guid ?? null,
+        type: parsed.message.type,
+        status: 'rejected',
+        returnStatus: errors[0]!.code,
+        returnTime: cebTime(now, true),
+        returnInfo: errors.map((x) => `[${x.code}] ${x.message.zh}`).join('；'),
+        recordCount: parsed.message.records.length,
+        errors: errors.map(bilingual),
+        warnings: parsed.warnings,
+      },
+    };
+    await this.saveMessage(this.db, messageId, sender, parsed, raw, parsed.format, answer, now, [], errors);
+    return { ...answer, replay: false };
+  }
+
+  private async writeRecords(
+    tx: Tx,
+    messageId: string,
+    spec: MessageSpec,
+    records: CebRecord[],
+    signed: boolean,
+  ): Promise<void> {
+    const pi = this.pi;
+    const withMeta = (row: Row, head: CebRecord) => ({
+      ...row,
+      id: randomUUID(),
+      messageId,
+      status: text(head.appType) === '3' ? 'deleted' : '2',
+      updatedAt: new Date(),
+    });
+    switch (spec.kind) {
+      case 'order':
+        return store.upsertOrders(
+          tx,
+          records.map((r) => {
+            const h = headOf(spec, r);
+            return { row: withMeta(orderRow(pi, h), h), items: orderItemRows(spec, r) };
+          }),
+        );
+      case 'payment':
+        return store.upsertPayments(
+          tx,
+          records.map((r) => withMeta(paymentRow(pi, headOf(spec, r)), headOf(spec, r))),
+        );
+      case 'waybill':
+        return store.upsertWaybills(
+          tx,
+          records.map((r) => withMeta(waybillRow(pi, headOf(spec, r)), headOf(spec, r))),
+        );
+      case 'inventory':
+        return store.upsertInventories(
+          tx,
+          records.map((r) => {
+            const h = headOf(spec, r);
+            return { row: withMeta(inventoryRow(pi, h, signed), h), items: inventoryItemRows(spec, r) };
+          }),
+        );
+      default:
+        return store.upsertDocuments(
+          tx,
+          records.map((r) => {
+            const h = headOf(spec, r);
+            return {
+              id: randomUUID(),
+              messageId,
+              type: spec.type,
+              businessKey: businessKey(spec, h),
+              appType: text(h.appType) || null,
+              appTime: text(h.appTime) || null,
+              status: text(h.appType) === '3' ? 'deleted' : '2',
+              recordEnc: documentRecordEnc(pi, spec, r),
+              updatedAt: new Date(),
+            };
+          }),
+        );
+    }
+  }
+
+  private async saveMessage(
+    q: Database | Tx,
+    id: string,
+    sender: Sender,
+    parsed: Parsed | null,
+    raw: Buffer,
+    format: string,
+    answer: Omit<IntakeAnswer, 'replay'>,
+    now: Date,
+    keys: string[],
+    errors: IntakeError[],
+  ): Promise<void> {
+    const m = parsed?.message;
+    // A rejected message whose guid was already used by this sender is kept without its guid (the first answer stands).
+    let guid = m?.guid ?? null;
+    if (guid && answer.receipt.status === 'rejected' && (await store.messageByGuid(q, sender.uscc, guid))) guid = null;
+    await store.insertMessage(q, {
+      id,
+      guid,
+      type: m?.type ?? 'Unknown',
+      senderUscc: sender.uscc,
+      apiKeyId: sender.apiKeyId ?? null,
+      userId: sender.userId ?? null,
+      format,
+      status: answer.receipt.status,
+      recordCount: m?.records.length ?? 0,
+      businessKeys: [...new Set(keys.flatMap((k) => k.split('|')).filter(Boolean))],
+      errors: errors.length ? errors.map(bilingual) : null,
+      warnings: parsed?.warnings.length ? parsed.warnings : null,
+      answer,
+      bodyEnc: this.pi.encryptBytes(raw),
+      bodySha256: createHash('sha256').update(raw).digest('hex'),
+      bodySize: raw.length,
+      receivedAt: now,
+    });
+  }
+
+  // ---- queries ------------------------------------------------------------------------------------------
+
+  listMessages = (f: Parameters<typeof store.listMessages>[1]) => store.listMessages(this.db, f);
+
+  async messageDetail(uscc: string | null, id: string) {
+    const m = await store.message(this.db, id);
+    if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
+    const receipts = await store.receiptsOfMessage(this.db, id);
+    return { message: m, receipts };
+  }
+
+  /** The raw body as received (decrypted), for the sender and officers. */
+  async rawBody(uscc: string | null, id: string): Promise<{ body: Buffer; format: string } | null> {
+    const m = await store.message(this.db, id);
+    if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
+    return { body: Buffer.from(this.pi.decryptBytes(m.bodyEnc)), format: m.format };
+  }
+
+  receiptsAfter = (uscc: string, after: number, limit: number) => store.receiptsAfter(this.db, uscc, after, limit);
+}

@@ -1,0 +1,261 @@
+import { and, asc, desc, eq, getTableColumns, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.js';
+import { rowsOf } from '../../platform/db/client.js';
+import type { Existing, RecordKind } from './model.js';
+import type { Row } from './records.js';
+import {
+  declDocuments,
+  declInventories,
+  declInventoryItems,
+  declMessages,
+  declOrderItems,
+  declOrders,
+  declPayments,
+  declReceipts,
+  declWaybills,
+  webhookDeliveries,
+  webhookEndpoints,
+} from './schema.js';
+
+/** A text[] parameter, passed as one JSON value (drizzle would spread a JS array into separate parameters). */
+export function textArray(values: string[]): SQL {
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+}
+
+type ExistingRow = { k: string; app_time: string; status: string; declared: boolean };
+
+/**
+ * The stored versions of the given keys (as `a|b|c` strings, the same as model.businessKey), with whether a list
+ * was declared on them. One query per kind, whatever the number of records.
+ */
+export async function existingVersions(
+  q: Queryable,
+  kind: RecordKind,
+  type: string,
+  keys: string[],
+): Promise<Map<string, Existing>> {
+  if (keys.length === 0) return new Map();
+  let query: SQL;
+  switch (kind) {
+    case 'order':
+      query = sql`select o.ebp_code || '|' || o.ebc_code || '|' || o.order_no as k, o.app_time, o.status,
+          exists (select 1 from decl_inventories i where i.ebp_code = o.ebp_code and i.ebc_code = o.ebc_code
+                  and i.order_no = o.order_no and i.status <> 'deleted') as declared
+        from decl_orders o where o.ebp_code || '|' || o.ebc_code || '|' || o.order_no = any(${textArray(keys)})`;
+      break;
+    case 'payment':
+      query = sql`select p.pay_code || '|' || p.pay_transaction_id as k, p.app_time, p.status,
+          exists (select 1 from decl_inventories i where i.ebp_code = p.ebp_code and i.order_no = p.order_no
+                  and i.status <> 'deleted') as declared
+        from decl_payments p where p.pay_code || '|' || p.pay_transaction_id = any(${textArray(keys)})`;
+      break;
+    case 'waybill':
+      query = sql`select w.logistics_code || '|' || w.logistics_no as k, w.app_time, w.status,
+          exists (select 1 from decl_inventories i where i.logistics_code = w.logistics_code
+                  and i.logistics_no = w.logistics_no and i.status <> 'deleted') as declared
+        from decl_waybills w where w.logistics_code || '|' || w.logistics_no = any(${textArray(keys)})`;
+      break;
+    case 'inventory':
+      query = sql`select ebp_code || '|' || ebc_code || '|' || order_no as k, app_time, status,
+          (app_status = '2' and status in ('120', '300', '399', '500', '800', '899')) as declared
+        from decl_inventories where ebp_code || '|' || ebc_code || '|' || order_no = any(${textArray(keys)})`;
+      break;
+    default:
+      query = sql`select business_key as k, coalesce(app_time, '') as app_time, status, false as declared
+        from decl_documents where type = ${type} and business_key = any(${textArray(keys)})`;
+  }
+  const rows = rowsOf<ExistingRow>(await q.execute(query));
+  return new Map(rows.map((r) => [r.k, { appTime: r.app_time, status: r.status, declared: r.declared }]));
+}
+
+/** Inventory lists by (agentCode, copNo): a copNo may not be reused for another order. */
+export async function inventoryCopNos(q: Queryable, pairs: string[]): Promise<Map<string, string>> {
+  if (pairs.length === 0) return new Map();
+  const rows = rowsOf<{ k: string; key: string }>(
+    await q.execute(sql`select agent_code || '|' || cop_no as k, ebp_code || '|' || ebc_code || '|' || order_no as key
+      from decl_inventories where agent_code || '|' || cop_no = any(${textArray(pairs)})`),
+  );
+  return new Map(rows.map((r) => [r.k, r.key]));
+}
+
+export const declarationStore = {
+  insertMessage: (q: Queryable, v: typeof declMessages.$inferInsert) => q.insert(declMessages).values(v),
+  messageByGuid: async (q: Queryable, sender: string, guid: string) =>
+    (
+      await q
+        .select()
+        .from(declMessages)
+        .where(and(eq(declMessages.senderUscc, sender), eq(declMessages.guid, guid)))
+    )[0],
+  message: async (q: Queryable, id: string) => (await q.select().from(declMessages).where(eq(declMessages.id, id)))[0],
+
+  async listMessages(
+    q: Queryable,
+    f: {
+      sender?: string;
+      key?: string;
+      status?: string;
+      type?: string;
+      from?: Date;
+      to?: Date;
+      page: number;
+      pageSize: number;
+    },
+  ) {
+    const conds: SQL[] = [];
+    if (f.sender) conds.push(eq(declMessages.senderUscc, f.sender));
+    if (f.key) conds.push(sql`${declMessages.businessKeys} @> ${textArray([f.key])}`);
+    if (f.status) conds.push(eq(declMessages.status, f.status));
+    if (f.type) conds.push(eq(declMessages.type, f.type));
+    if (f.from) conds.push(sql`${declMessages.receivedAt} >= ${f.from.toISOString()}`);
+    if (f.to) conds.push(sql`${declMessages.receivedAt} < ${f.to.toISOString()}`);
+    const where = conds.length ? and(...conds) : undefined;
+    const items = await q
+      .select({
+        id: declMessages.id,
+        guid: declMessages.guid,
+        type: declMessages.type,
+        senderUscc: declMessages.senderUscc,
+        format: declMessages.format,
+        status: declMessages.status,
+        recordCount: declMessages.recordCount,
+        businessKeys: declMessages.businessKeys,
+        errors: declMessages.errors,
+        bodySize: declMessages.bodySize,
+        receivedAt: declMessages.receivedAt,
+      })
+      .from(declMessages)
+      .where(where)
+      .orderBy(desc(declMessages.receivedAt), desc(declMessages.id))
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize);
+    const [total] = rowsOf<{ n: number }>(
+      await q.execute(sql`select count(*)::int as n from decl_messages ${where ? sql`where ${where}` : sql``}`),
+    );
+    return { items, total: total?.n ?? 0 };
+  },
+
+  /** Insert or replace records of a normalised kind by key, with their items. */
+  async upsertOrders(q: Queryable, rows: { row: Row; items: Row[] }[]) {
+    if (!rows.length) return;
+    const inserted = await q
+      .insert(declOrders)
+      .values(rows.map((r) => r.row as typeof declOrders.$inferInsert))
+      .onConflictDoUpdate({
+        target: [declOrders.ebpCode, declOrders.ebcCode, declOrders.orderNo],
+        set: excluded(declOrders, ['ebpCode', 'ebcCode', 'orderNo']),
+      })
+      .returning({
+        id: declOrders.id,
+        orderNo: declOrders.orderNo,
+        ebpCode: declOrders.ebpCode,
+        ebcCode: declOrders.ebcCode,
+      });
+    const ids = inserted.map((r) => r.id);
+    await q.delete(declOrderItems).where(inArray(declOrderItems.orderId, ids));
+    const byKey = new Map(inserted.map((r) => [`${r.ebpCode}|${r.ebcCode}|${r.orderNo}`, r.id]));
+    const items = rows.flatMap((r) => {
+      const id = byKey.get(`${r.row.ebpCode}|${r.row.ebcCode}|${r.row.orderNo}`) as string;
+      return r.items.map((i) => ({ ...i, orderId: id }) as typeof declOrderItems.$inferInsert);
+    });
+    if (items.length) await q.insert(declOrderItems).values(items);
+  },
+  async upsertPayments(q: Queryable, rows: Row[]) {
+    if (!rows.length) return;
+    await q
+      .insert(declPayments)
+      .values(rows as (typeof declPayments.$inferInsert)[])
+      .onConflictDoUpdate({
+        target: [declPayments.payCode, declPayments.payTransactionId],
+        set: excluded(declPayments, ['payCode', 'payTransactionId']),
+      });
+  },
+  async upsertWaybills(q: Queryable, rows: Row[]) {
+    if (!rows.length) return;
+    await q
+      .insert(declWaybills)
+      .values(rows as (typeof declWaybills.$inferInsert)[])
+      .onConflictDoUpdate({
+        target: [declWaybills.logisticsCode, declWaybills.logisticsNo],
+        set: excluded(declWaybills, ['logisticsCode', 'logisticsNo']),
+      });
+  },
+  async upsertInventories(q: Queryable, rows: { row: Row; items: Row[] }[]) {
+    if (!rows.length) return;
+    const inserted = await q
+      .insert(declInventories)
+      .values(rows.map((r) => r.row as typeof declInventories.$inferInsert))
+      .onConflictDoUpdate({
+        target: [declInventories.ebpCode, declInventories.ebcCode, declInventories.orderNo],
+        set: excluded(declInventories, ['ebpCode', 'ebcCode', 'orderNo']),
+      })
+      .returning({
+        id: declInventories.id,
+        orderNo: declInventories.orderNo,
+        ebpCode: declInventories.ebpCode,
+        ebcCode: declInventories.ebcCode,
+      });
+    const ids = inserted.map((r) => r.id);
+    await q.delete(declInventoryItems).where(inArray(declInventoryItems.inventoryId, ids));
+    const byKey = new Map(inserted.map((r) => [`${r.ebpCode}|${r.ebcCode}|${r.orderNo}`, r.id]));
+    const items = rows.flatMap((r) => {
+      const id = byKey.get(`${r.row.ebpCode}|${r.row.ebcCode}|${r.row.orderNo}`) as string;
+      return r.items.map((i) => ({ ...i, inventoryId: id }) as typeof declInventoryItems.$inferInsert);
+    });
+    if (items.length) await q.insert(declInventoryItems).values(items);
+  },
+  async upsertDocuments(q: Queryable, rows: (typeof declDocuments.$inferInsert)[]) {
+    if (!rows.length) return;
+    await q
+      .insert(declDocuments)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [declDocuments.type, declDocuments.businessKey],
+        set: excluded(declDocuments, ['type', 'businessKey']),
+      });
+  },
+
+  /** Appends receipts and queues their webhook deliveries; returns the new sequence numbers. */
+  async addReceipts(q: Queryable, receipts: (typeof declReceipts.$inferInsert)[]): Promise<number[]> {
+    if (!receipts.length) return [];
+    const rows = await q
+      .insert(declReceipts)
+      .values(receipts)
+      .returning({ seq: declReceipts.seq, recipient: declReceipts.recipientUscc });
+    const recipients = [...new Set(rows.map((r) => r.recipient))];
+    const endpoints = await q
+      .select({ id: webhookEndpoints.id, uscc: webhookEndpoints.enterpriseUscc })
+      .from(webhookEndpoints)
+      .where(and(inArray(webhookEndpoints.enterpriseUscc, recipients), eq(webhookEndpoints.active, 1)));
+    const deliveries = rows.flatMap((r) =>
+      endpoints
+        .filter((e) => e.uscc === r.recipient)
+        .map((e) => ({ endpointId: e.id, receiptSeq: r.seq, status: 'pending' })),
+    );
+    if (deliveries.length) await q.insert(webhookDeliveries).values(deliveries).onConflictDoNothing();
+    return rows.map((r) => r.seq);
+  },
+
+  receiptsAfter: (q: Queryable, recipient: string, after: number, limit: number) =>
+    q
+      .select()
+      .from(declReceipts)
+      .where(and(eq(declReceipts.recipientUscc, recipient), gt(declReceipts.seq, after)))
+      .orderBy(asc(declReceipts.seq))
+      .limit(limit),
+  receiptsOfMessage: (q: Queryable, messageId: string) =>
+    q.select().from(declReceipts).where(eq(declReceipts.messageId, messageId)).orderBy(asc(declReceipts.seq)),
+};
+
+/** `set` for ON CONFLICT DO UPDATE: every column but the key from the proposed row. */
+function excluded(
+  table: typeof declOrders | typeof declPayments | typeof declWaybills | typeof declInventories | typeof declDocuments,
+  keys: string[],
+) {
+  const set: Record<string, SQL> = {};
+  for (const [name, col] of Object.entries(getTableColumns(table))) {
+    if (keys.includes(name) || name === 'id') continue;
+    set[name] = sql.raw(`excluded."${col.name}"`);
+  }
+  return set;
+}

@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
+import { wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
+import { declOrders } from '../../src/modules/declaration/schema.js';
+import { signCeb } from '../../src/modules/declaration/signature/xmldsig.js';
+import {
+  guid,
+  inventoryMessage,
+  orderMessage,
+  orderRecord,
+  PARTIES,
+  paymentMessage,
+  waybillMessage,
+} from '../support/ceb.js';
+import { makeSm2Signer } from '../support/certs.js';
+import { login } from '../support/http.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+/** 三单申报一口接入: the one authenticated entry for CEB messages. */
+describe('declaration intake', () => {
+  let t: TestPlatform;
+  const keys: Record<string, string> = {};
+  beforeAll(async () => {
+    t = await startTestPlatform();
+    for (const [role, uscc] of Object.entries(PARTIES)) {
+      keys[role] = (await t.p.identity.createApiKey({ name: 'test' }, uscc, `${role} system`, null)).secret;
+    }
+  });
+  afterAll(() => t.close());
+
+  const send = (key: string, body: string | object, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      payload: body as string,
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': typeof body === 'string' ? 'application/xml' : 'application/json',
+        accept: 'application/json',
+        ...headers,
+      },
+    });
+
+  it('accepts a CEB311 order in XML, stores it normalised with personal data encrypted, and issues CEB312 returnStatus 2', async () => {
+    const msg = orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0001' })]);
+    const res = await send(keys.ebp!, buildCeb(msg));
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json().receipt;
+    expect(r).toMatchObject({
+      status: 'accepted',
+      returnStatus: '2',
+      type: 'CEB311Message',
+      recordCount: 1,
+      guid: msg.guid,
+    });
+    const rows = await t.p.dbh.db.select().from(declOrders);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ orderNo: 'LZ-ORDER-0001', acturalPaid: '210.00000', status: '2' });
+    expect(JSON.stringify(rows)).not.toContain('11010519491231002X');
+    const receipts = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/receipts?after=0',
+        headers: { authorization: `Bearer ${keys.ebp}` },
+      })
+    ).json();
+    expect(receipts.items).toHaveLength(1);
+    expect(receipts.items[0]).toMatchObject({
+      type: 'CEB312Message',
+      returnStatus: '2',
+      businessKey: `${PARTIES.ebp}|${PARTIES.ebp}|LZ-ORDER-0001`,
+    });
+    expect(receipts.items[0].record.returnInfo).toMatch(/^新增申报成功\[/);
+  });
+
+  it('answers XML senders with a CEB900Message format receipt', async () => {
+    const res = await send(keys.ebp!, buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0002' })])), {
+      accept: 'application/xml',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/xml');
+    expect(res.body).toContain('CEB900Message');
+    expect(res.body).toContain('<ceb:returnStatus>2</ceb:returnStatus>');
+  });
+
+  it('a repeated guid returns the first answer and changes nothing', async () => {
+    const msg = orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0003' })]);
+    const first = await send(keys.ebp!, buildCeb(msg));
+    const again = await send(keys.ebp!, buildCeb(msg));
+    expect(again.headers['x-cbec-replay']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+  });
+
+  it('the same order number again (appType 1) is refused with -301010; every error is listed', async () => {
+    const msg = orderMessage([
+      orderRecord({ orderNo: 'LZ-ORDER-0001' }),
+      orderRecord({ orderNo: 'LZ-ORDER-0004', ebc: PARTIES.pay }),
+    ]);
+    const res = await send(keys.ebp!, buildCeb(msg));
+    expect(res.statusCode).toBe(422);
+    const codes = res.json().receipt.errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`);
+    expect(codes).toContain('-301010 CEB311Message/Order[1]/OrderHead/appType');
+    expect(codes).toContain('-10101 CEB311Message/Order[2]/OrderHead/ebcCode');
+    // nothing of the message was written
+    expect((await t.p.dbh.db.select().from(declOrders)).map((o) => o.orderNo).sort()).toEqual([
+      'LZ-ORDER-0001',
+      'LZ-ORDER-0002',
+      'LZ-ORDER-0003',
+    ]);
+  });
+
+  it('appType 2 changes the order; an older appTime is ignored with -301014', async () => {
+    const change = await send(
+      keys.ebp!,
+      buildCeb(
+        orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0002', appType: '2', appTime: '20261128100000', items: 3 })]),
+      ),
+    );
+    expect(change.statusCode, change.body).toBe(200);
+    const old = await send(
+      keys.ebp!,
+      buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0002', appType: '2', appTime: '20261128090000' })])),
+    );
+    expect(old.statusCode).toBe(422);
+    expect(old.json().receipt.errors[0].code).toBe('-301014');
+  });
+
+  it('BaseTransfer.copCode must be the API key’s enterprise', async () => {
+    const res = await send(keys.ebc!, buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-X' })], PARTIES.ebp)));
+    expect(res.statusCode).toBe(403);
+    expect(res.json().receipt.errors[0].path).toBe('CEB311Message/BaseTransfer/copCode');
+  });
+
+  it('accepts the JSON form and a DxpMsg envelope', async () => {
+    const json = await send(keys.pay!, paymentMessage('LZ-ORDER-0001', 'PAY-0001'));
+    expect(json.statusCode, json.body).toBe(200);
+    const wb = buildCeb(waybillMessage('LZ-ORDER-0001', 'LN-0001'));
+    const env = wrapDxp(wb, {
+      copMsgId: guid(),
+      senderId: 'DXPENT9000000003',
+      receiverIds: ['DXPEDCCEB0000002'],
+      creatTime: '2026-11-28T09:40:00',
+      msgType: 'CEB511Message',
+    });
+    const dxp = await send(keys.logistics!, env);
+    expect(dxp.statusCode, dxp.body).toBe(200);
+  });
+
+  it('malformed XML is 0001, schema errors are 0002, with the field path; a receipt type is refused', async () => {
+    const bad = await send(keys.ebp!, '<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><unclosed>');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().receipt.errors[0].code).toBe('0001');
+    const long = buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-5' })])).replace(
+      '<ceb:orderNo>LZ-5</ceb:orderNo>',
+      `<ceb:orderNo>${'9'.repeat(61)}</ceb:orderNo>`,
+    );
+    const r = await send(keys.ebp!, long);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().receipt.errors[0]).toMatchObject({ code: '0002', path: expect.stringContaining('orderNo') });
+    const xxe = await send(
+      keys.ebp!,
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    );
+    expect(xxe.statusCode).toBe(400);
+    expect(xxe.body).not.toContain('root:');
+  });
+
+  it('every message is kept, rejected ones too, in the log with its errors; the raw body is returned to its sender only', async () => {
+    const me = await login(t.app, 'ebp.demo');
+    const log = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/messages?status=rejected', headers: { cookie: me } })
+    ).json();
+    expect(log.total).toBeGreaterThanOrEqual(4);
+    const byKey = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/messages?key=LZ-ORDER-0001', headers: { cookie: me } })
+    ).json();
+    expect(byKey.items.length).toBeGreaterThanOrEqual(1);
+    const id = byKey.items[0].id;
+    const body = await t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}/body`, headers: { cookie: me } });
+    expect(body.body).toContain('LZ-ORDER-0001');
+    const other = await login(t.app, 'ebc.demo');
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}/body`, headers: { cookie: other } }))
+        .statusCode,
+    ).toBe(404);
+  });
+
+  it('a list (CEB621) must be signed by a certificate registered with the filing; tampering is detected', async () => {
+    const signer = makeSm2Signer(PARTIES.logistics);
+    // each attempt is a new message (a repeated guid would get the first answer back)
+    const signedList = () =>
+      signCeb(
+        buildCeb({
+          ...inventoryMessage('LZ-ORDER-0001', 'LN-0001', 'COP-0001', '2'),
+          signature: placeholderSignature(),
+        }),
+        signer,
+        {
+          replaceExisting: true,
+        },
+      );
+    const unregistered = await send(keys.logistics!, signedList());
+    expect(unregistered.statusCode).toBe(422);
+    expect(unregistered.json().receipt.errors[0].code).toBe('-621029');
+
+    const admin = await t.p.identity.createUserTx(
+      { name: 'test' },
+      {
+        username: 'logistics.admin',
+        displayName: 'x',
+        role: 'enterprise_admin',
+        enterpriseUscc: PARTIES.logistics,
+        password: 'Logistics@2026',
+      },
+    );
+    expect(admin.id).toBeTruthy();
+    const cookie = await login(t.app, 'logistics.admin', 'Logistics@2026');
+    const reg = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/enterprises/${PARTIES.logistics}/certificates`,
+      payload: { certificate: signer.certificatePem },
+      headers: { cookie },
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+
+    const tampered = signedList().replace(
+      '<ceb:grossWeight>1.5</ceb:grossWeight>',
+      '<ceb:grossWeight>9.5</ceb:grossWeight>',
+    );
+    const t1 = await send(keys.logistics!, tampered);
+    expect(t1.statusCode).toBe(422);
+    expect(t1.json().receipt.errors, t1.body).toEqual([expect.objectContaining({ code: '-621028' })]);
+
+    const ok = await send(keys.logistics!, signedList());
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().receipt.status).toBe('accepted');
+  });
+});
+
+/** The schema wants a Signature element; signCeb replaces it with the real one. */
+function placeholderSignature() {
+  return {
+    canonicalizationMethod: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+    signatureMethod: 'http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3',
+    references: [
+      {
+        uri: '',
+        transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature'],
+        digestMethod: 'http://www.chinaport.gov.cn/2022/04/xmldsig#sm3',
+        digestValue: 'AA==',
+      },
+    ],
+    signatureValue: 'AA==',
+    keyName: 'x',
+    x509Certificate: 'AA==',
+  };
+}
