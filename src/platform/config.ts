@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -36,6 +37,10 @@ const schema = z.object({
     .int()
     .positive()
     .default(8 * 1_048_576),
+  /** Worker threads that parse large messages off the event loop (0: parse on the main thread). */
+  CBEC_PARSE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Allow receipt webhooks to private and loopback addresses (an intranet deployment); refused by default (SSRF). */
+  CBEC_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -53,6 +58,8 @@ export type Config = {
   cookieSecure: boolean;
   bodyLimit: number;
   messageBodyLimit: number;
+  parseWorkers: number;
+  webhookAllowPrivate: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -78,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cookieSecure: e.CBEC_COOKIE_SECURE === 'true',
     bodyLimit: e.CBEC_BODY_LIMIT,
     messageBodyLimit: e.CBEC_MESSAGE_BODY_LIMIT,
+    parseWorkers: e.CBEC_PARSE_WORKERS ?? Math.max(1, availableParallelism() - 1),
+    webhookAllowPrivate: e.CBEC_WEBHOOK_ALLOW_PRIVATE === 'true',
     ...overrides,
   };
 }

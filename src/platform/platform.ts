@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ParsePool } from '../modules/declaration/parse-pool.js';
 import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
 import { signatureCheck } from '../modules/declaration/signature-check.js';
+import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import { identityRoutes } from '../modules/identity/routes.js';
@@ -66,8 +68,13 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
-    const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing));
-    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, close: () => dbh.close() };
+    const parsePool = new ParsePool(config.parseWorkers);
+    const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing), parsePool);
+    const close = async () => {
+      await parsePool.close();
+      await dbh.close();
+    };
+    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, close };
   } catch (e) {
     await dbh.close();
     throw e;
@@ -154,6 +161,14 @@ export async function createApp(p: Platform): Promise<App> {
   });
   filingRoutes(app, p.filing);
   declarationRoutes(app, p.declaration, { messageBodyLimit: p.config.messageBodyLimit });
+  await registerWebhooks(app, {
+    db: p.dbh.db,
+    audit: p.audit,
+    pi: p.pi,
+    log: p.log,
+    enterpriseExists: (u) => p.filing.exists(u),
+    options: { allowPrivateNetworks: p.config.webhookAllowPrivate },
+  });
   await app.ready();
   return app;
 }

@@ -243,6 +243,27 @@ const POLICY: Record<string, Policy> = {
   },
   'GET /api/v1/receipts': { access: DECLARANTS, req: () => ({ url: '/api/v1/receipts?after=0&limit=1' }) },
 
+  'GET /api/v1/enterprises/:uscc/webhooks': {
+    access: ['platform_admin', 'enterprise_admin', 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks` }),
+  },
+  'POST /api/v1/enterprises/:uscc/webhooks': {
+    access: ['enterprise_admin', 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks`, payload: { url: 'ftp://hooks.example.com/x' } }),
+  },
+  'DELETE /api/v1/enterprises/:uscc/webhooks/:id': {
+    access: ['enterprise_admin', 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/${randomUUID()}` }),
+  },
+  'GET /api/v1/enterprises/:uscc/webhooks/deliveries': {
+    access: ['platform_admin', 'enterprise_admin', 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/deliveries?status=failed` }),
+  },
+  'POST /api/v1/enterprises/:uscc/webhooks/deliveries/:id/replay': {
+    access: ['enterprise_admin', 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/deliveries/999999999/replay` }),
+  },
+
   'POST /api/v1/auth/logout': { access: 'public', req: () => ({ url: '/api/v1/auth/logout' }) },
 };
 

@@ -238,6 +238,11 @@ describe('verifyCeb', () => {
   it('checks the expected enterprise against the certificate (cf. -625013)', () => {
     expectOk(verifyCeb(signedSm2, { expectedSigner: { uscc: SIGNER_USCC } }));
     expect(codes(verifyCeb(signedSm2, { expectedSigner: { uscc: OTHER_USCC } }))).toEqual(['1001 signer-mismatch']);
+    // either code may be the one in the certificate
+    expectOk(verifyCeb(signedSm2, { expectedSigner: { uscc: OTHER_USCC, customsCode: SIGNER_USCC } }));
+    expect(codes(verifyCeb(signedSm2, { expectedSigner: { uscc: OTHER_USCC, customsCode: '1101110325' } }))).toEqual([
+      '1001 signer-mismatch',
+    ]);
   });
 
   it('1001 for a tampered SignatureValue (any bit)', () => {

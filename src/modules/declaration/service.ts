@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import type { Database, Tx } from '../../platform/db/client.js';
 import type { FiledParty, FilingService } from '../filing/service.js';
-import { type CebMessage, type CebRecord, parseCeb, validateCeb } from './ceb/codec.js';
+import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
-import { type DxpTransInfo, isDxpMsg, unwrapDxp } from './ceb/dxp.js';
 import {
   acceptedInfo,
   businessKey,
@@ -21,6 +21,7 @@ import {
   recordPath,
   text,
 } from './model.js';
+import { type Parsed, type ParseOutcome, parseDeclaration } from './parse.js';
 import {
   documentRecordEnc,
   inventoryItemRows,
@@ -65,14 +66,6 @@ export const SIGNED_WHEN_DECLARED: ReadonlySet<CebMessageType> = new Set([
 
 const MAX_ERRORS = 200;
 
-type Parsed = {
-  message: CebMessage;
-  format: 'xml' | 'json' | 'dxp';
-  xml: Buffer | null;
-  transInfo: DxpTransInfo | null;
-  warnings: FormatReceipt['warnings'];
-};
-
 class Rejection extends Error {
   constructor(
     readonly httpStatus: number,
@@ -97,70 +90,10 @@ export class DeclarationService {
     private readonly pi: PersonalInfoCipher,
     private readonly filing: FilingService,
     private readonly verifySignature: SignatureCheck,
+    private readonly parser: { parse(body: Buffer | unknown, contentType: 'xml' | 'json'): Promise<ParseOutcome> } = {
+      parse: async (b, t) => parseDeclaration(b, t),
+    },
   ) {}
-
-  /** Parses any accepted form into a CEB message, or throws a Rejection with 0001/0002 errors. */
-  parse(body: Buffer | unknown, contentType: 'xml' | 'json'): Parsed {
-    if (contentType === 'json') {
-      const m = body as Partial<CebMessage> | null;
-      if (
-        !m ||
-        typeof m !== 'object' ||
-        Array.isArray(m) ||
-        typeof m.type !== 'string' ||
-        !(m.type in CEB_MESSAGE_DEFS)
-      ) {
-        throw new Rejection(400, [
-          { code: '0002', path: 'type', message: { zh: '未知的报文类型', en: 'Unknown message type' } },
-        ]);
-      }
-      const message: CebMessage = { ...(m as CebMessage), version: m.version ?? '1.0' };
-      const errors = validateCeb(message);
-      if (errors.length)
-        throw new Rejection(
-          400,
-          errors.map((e) => ({ code: e.code, path: e.path, message: e.message })),
-        );
-      return { message, format: 'json', xml: null, transInfo: null, warnings: [] };
-    }
-    let xml = body as Buffer;
-    let transInfo: DxpTransInfo | null = null;
-    if (isDxpMsg(xml)) {
-      const env = unwrapDxp(xml);
-      if (!env.ok)
-        throw new Rejection(
-          400,
-          env.errors.map((e) => ({ code: e.code, path: e.path, message: e.message })),
-        );
-      xml = env.inner;
-      transInfo = env.transInfo;
-    }
-    const r = parseCeb(xml);
-    if (!r.ok)
-      throw new Rejection(
-        400,
-        r.errors.slice(0, MAX_ERRORS).map((e) => ({ code: e.code, path: e.path, message: e.message })),
-      );
-    if (transInfo && transInfo.msgType !== r.message.type) {
-      throw new Rejection(400, [
-        {
-          code: '0002',
-          path: 'DxpMsg/TransInfo/MsgType',
-          message: {
-            zh: `MsgType ${transInfo.msgType} 与报文 ${r.message.type} 不符`,
-            en: `MsgType ${transInfo.msgType} does not match the message ${r.message.type}`,
-          },
-        },
-      ]);
-    }
-    return {
-      message: r.message,
-      format: transInfo ? 'dxp' : 'xml',
-      xml,
-      transInfo,
-      warnings: r.warnings.map((w) => ({ path: w.path, message: w.message.zh, messageEn: w.message.en })),
-    };
-  }
 
   async intake(sender: Sender, body: Buffer | unknown, contentType: 'xml' | 'json'): Promise<IntakeAnswer> {
     const messageId = randomUUID();
@@ -168,7 +101,9 @@ export class DeclarationService {
     const now = new Date();
     let parsed: Parsed | null = null;
     try {
-      parsed = this.parse(body, contentType);
+      const outcome = await this.parser.parse(body, contentType);
+      if (!outcome.ok) throw new Rejection(outcome.httpStatus, outcome.errors);
+      parsed = outcome.parsed;
       const { message } = parsed;
       const guid = message.guid ?? null;
       if (guid) {
@@ -579,7 +514,8 @@ export class DeclarationService {
       errors: errors.length ? errors.map(bilingual) : null,
       warnings: parsed?.warnings.length ? parsed.warnings : null,
       answer,
-      bodyEnc: this.pi.encryptBytes(raw),
+      // compressed (raw deflate, fast level) then encrypted: XML shrinks 5–10×
+      bodyEnc: `z:${this.pi.encryptBytes(deflateRawSync(raw, { level: 1 }))}`,
       bodySha256: createHash('sha256').update(raw).digest('hex'),
       bodySize: raw.length,
       receivedAt: now,
@@ -601,7 +537,9 @@ export class DeclarationService {
   async rawBody(uscc: string | null, id: string): Promise<{ body: Buffer; format: string } | null> {
     const m = await store.message(this.db, id);
     if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
-    return { body: Buffer.from(this.pi.decryptBytes(m.bodyEnc)), format: m.format };
+    const enc = m.bodyEnc.startsWith('z:') ? m.bodyEnc.slice(2) : m.bodyEnc;
+    const plain = Buffer.from(this.pi.decryptBytes(enc));
+    return { body: m.bodyEnc.startsWith('z:') ? inflateRawSync(plain) : plain, format: m.format };
   }
 
   receiptsAfter = (uscc: string, after: number, limit: number) => store.receiptsAfter(this.db, uscc, after, limit);

@@ -97,11 +97,19 @@ class StopParsing extends Error {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+export interface ParseXmlDocumentOptions {
+  limits?: XmlTreeLimits;
+  /**
+   * Track element offsets and lines (default true). Verification does not need them and parses ~20% faster
+   * without; the offsets (start/end/endTagStart) and lines are then -1 / 0.
+   */
+  positions?: boolean;
+}
+
 /** Parses a document for canonicalisation and signing. Never throws. */
-export function parseXmlDocument(
-  input: string | Uint8Array,
-  limits: XmlTreeLimits = DEFAULT_XML_LIMITS,
-): XmlDocumentResult {
+export function parseXmlDocument(input: string | Uint8Array, opts: ParseXmlDocumentOptions = {}): XmlDocumentResult {
+  const limits = opts.limits ?? DEFAULT_XML_LIMITS;
+  const positions = opts.positions ?? true;
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > limits.maxBytes) {
     return { ok: false, message: `document larger than ${limits.maxBytes} bytes`, messageZh: '报文超过大小限制' };
@@ -141,7 +149,7 @@ export function parseXmlDocument(
     }
   }
 
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  const parser = new SaxesParser({ xmlns: true, position: positions });
   const stack: XElement[] = [];
   const before: XmlDocument['before'] = [];
   const after: XmlDocument['after'] = [];
@@ -166,11 +174,16 @@ export function parseXmlDocument(
   parser.on('doctype', () => {
     throw new StopParsing('报文不允许包含DOCTYPE或ENTITY声明', 'DOCTYPE declarations are not allowed', parser.line);
   });
-  parser.on('opentagstart', (tag) => {
-    // saxes reports the position after the character that ended the name: search back for '<name'
-    tagStart = text.lastIndexOf(`<${tag.name}`, parser.position);
-    tagLine = parser.line;
-  });
+  if (positions) {
+    parser.on('opentagstart', (tag) => {
+      // saxes reports the position after the character that ended the name: search back for '<name'
+      tagStart = text.lastIndexOf(`<${tag.name}`, parser.position);
+      tagLine = parser.line;
+    });
+  } else {
+    tagStart = -1;
+    tagLine = 0;
+  }
   parser.on('opentag', (tag: SaxesTagNS) => {
     count += 1;
     if (count > limits.maxElements) {
@@ -206,7 +219,7 @@ export function parseXmlDocument(
   });
   parser.on('closetag', (tag) => {
     const el = stack.pop();
-    if (!el) return;
+    if (!el || !positions) return;
     el.end = parser.position;
     el.endTagStart = tag.isSelfClosing ? el.end : text.lastIndexOf('</', el.end - 1);
   });

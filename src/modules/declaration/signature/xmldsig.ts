@@ -406,8 +406,12 @@ export interface VerifyCebOptions {
    * (issuer name and certificate signature checked; SM2-with-SM3 and RSA). DER Buffer, PEM or Base64 string.
    */
   trustedCertificates?: readonly (Buffer | string | X509Certificate)[];
-  /** The enterprise the signer must be: its code must appear in the certificate's subject or extensions. */
-  expectedSigner?: { uscc?: string };
+  /**
+   * The enterprise the signer must be: at least one of the given codes (18-character USCC, 10-character customs
+   * code) must appear in the certificate's subject or extensions. Where E-Port certificates carry the codes is not
+   * documented (ceb-messages.md §8); the official sample certificate has them in private extensions.
+   */
+  expectedSigner?: { uscc?: string; customsCode?: string };
   /** The time at which the certificate must be valid (the message's receipt time); default now. */
   at?: Date;
 }
@@ -639,7 +643,7 @@ export function verifyCeb(xml: string | Uint8Array, opts: VerifyCebOptions = {})
 }
 
 function verifyUnsafe(xml: string | Uint8Array, opts: VerifyCebOptions, trusted: ParsedCertificate[]): CebVerifyResult {
-  const parsed = parseXmlDocument(xml);
+  const parsed = parseXmlDocument(xml, { positions: false });
   if (!parsed.ok) return { ok: false, errors: [failure({ code: '1001', reason: 'malformed' }, parsed.message)] };
   const doc = parsed.doc;
   const signatures = rootSignatures(doc);
@@ -718,9 +722,11 @@ function verifyUnsafe(xml: string | Uint8Array, opts: VerifyCebOptions, trusted:
   if (trusted.length > 0 && !trusted.some((t) => t.der.equals(cert.der) || isIssuedBy(cert, t))) {
     errors.push(failure({ code: '1001', reason: 'untrusted-certificate' }, `SM3 ${certificate.fingerprintSm3}`));
   }
-  const uscc = opts.expectedSigner?.uscc;
-  if (uscc !== undefined && !certificateMentions(cert, uscc)) {
-    errors.push(failure({ code: '1001', reason: 'signer-mismatch' }, uscc));
+  const expected = [opts.expectedSigner?.uscc, opts.expectedSigner?.customsCode].filter(
+    (c): c is string => c !== undefined && c.trim() !== '',
+  );
+  if (expected.length > 0 && !expected.some((c) => certificateMentions(cert, c))) {
+    errors.push(failure({ code: '1001', reason: 'signer-mismatch' }, expected.join(' / ')));
   }
 
   if (errors.length > 0) return { ok: false, errors, keyName, certificate };

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench`: the declaration hub's intake speed, measured from a separate client process against the real
+ * server (child process), on PostgreSQL when DATABASE_URL is set and on the embedded database otherwise.
+ *
+ * 1. Throughput: CEB311 messages of 100 orders each (2 items per order, about 2 KB per order), posted by
+ *    CONCURRENCY clients, each message schema-checked, filing-checked, stored and answered with its receipts.
+ * 2. Latency: single-order messages (a probe stream) while 100-order messages run at half the measured rate.
+ *
+ * The figures go to docs/benchmarks.md by hand, with the machine and date.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildCeb } from '../src/modules/declaration/ceb/codec.js';
+import { orderMessage, orderRecord, PARTIES } from '../test/support/ceb.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ORDERS_PER_MESSAGE = 100;
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; proc: ChildProcess; out: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const m = /running at (http:\/\/\S+)/.exec(out);
+    if (m) return { url: m[1] as string, proc, out: () => out };
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function apiKey(url: string, username: string, password: string, uscc: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const res = await fetch(`${url}/api/v1/enterprises/${uscc}/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (res.status !== 201) throw new Error(`api key: ${res.status} ${await res.text()}`);
+  return (await res.json()).secret;
+}
+
+function messages(prefix: string, count: number, orders: number): Buffer[] {
+  return Array.from({ length: count }, (_, m) =>
+    Buffer.from(
+      buildCeb(orderMessage(Array.from({ length: orders }, (_, i) => orderRecord({ orderNo: `${prefix}-${m}-${i}` })))),
+    ),
+  );
+}
+
+async function post(url: string, key: string, body: Buffer): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml', accept: 'application/json' },
+    body: body as unknown as BodyInit,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`intake ${res.status}: ${text.slice(0, 500)}`);
+  return performance.now() - t0;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cbec-bench-'));
+  let dbName: string | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    dbName = `cbec_bench_${randomBytes(4).toString('hex')}`;
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    await c.query(`create database ${dbName}`);
+    await c.end();
+    const u = new URL(databaseUrl);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CBEC_ADMIN_PASSWORD: 'Bench@Admin2026',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const { url, proc } = await startServer(env);
+  try {
+    const key = await apiKey(url, 'ebp.demo', 'Demo@2026!', PARTIES.ebp);
+    console.log(
+      `server ${url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}; ${cpus().length} cores (${cpus()[0]?.model})`,
+    );
+
+    // warm-up
+    for (const m of messages('warm', 5, ORDERS_PER_MESSAGE)) await post(url, key, m);
+
+    // 1. throughput
+    const batch = messages('tp', MESSAGES, ORDERS_PER_MESSAGE);
+    console.log(
+      `throughput: ${MESSAGES} messages × ${ORDERS_PER_MESSAGE} orders, ${(batch[0]!.length / ORDERS_PER_MESSAGE / 1024).toFixed(2)} KiB per order, concurrency ${CONCURRENCY}`,
+    );
+    let next = 0;
+    const lat: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < batch.length) lat.push(await post(url, key, batch[next++] as Buffer));
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const ordersPerSecond = (MESSAGES * ORDERS_PER_MESSAGE) / seconds;
+    lat.sort((a, b) => a - b);
+    console.log(
+      `  ${ordersPerSecond.toFixed(0)} orders/s (${(MESSAGES / seconds).toFixed(1)} messages/s); message latency p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms`,
+    );
+
+    // 2. single-message latency at half that load
+    const halfRate = MESSAGES / seconds / 2; // 100-order messages per second
+    const background = messages('bg', Math.ceil(halfRate * 20), ORDERS_PER_MESSAGE);
+    const probes = messages('probe', 400, 1);
+    const probeLat: number[] = [];
+    let bgNext = 0;
+    const start = performance.now();
+    const bgLoop = (async () => {
+      const inflight: Promise<unknown>[] = [];
+      while (bgNext < background.length) {
+        const due = start + (bgNext / halfRate) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        inflight.push(post(url, key, background[bgNext++] as Buffer));
+      }
+      await Promise.all(inflight);
+    })();
+    for (const p of probes) {
+      if (bgNext >= background.length) break;
+      probeLat.push(await post(url, key, p));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await bgLoop;
+    probeLat.sort((a, b) => a - b);
+    console.log(
+      `latency: ${probeLat.length} single-order messages at ${(halfRate * ORDERS_PER_MESSAGE).toFixed(0)} orders/s background load: p50 ${percentile(probeLat, 50).toFixed(1)} ms, p99 ${percentile(probeLat, 99).toFixed(1)} ms`,
+    );
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+    if (dbName && process.env.DATABASE_URL) {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName} with (force)`);
+      await c.end();
+    }
+  }
+}
+
+await main();
