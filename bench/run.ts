@@ -23,7 +23,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ORDERS_PER_MESSAGE = 100;
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; proc: ChildProcess; out: () => string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
+  // BENCH_PROFILE=dir writes a CPU profile of the server's main thread there.
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -106,7 +108,7 @@ async function main() {
     CBEC_ADMIN_PASSWORD: 'Bench@Admin2026',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  const { url, proc } = await startServer(env);
+  const { url, proc, out } = await startServer(env);
   try {
     const key = await apiKey(url, 'ebp.demo', 'Demo@2026!', PARTIES.ebp);
     console.log(
@@ -165,7 +167,8 @@ async function main() {
     );
   } finally {
     proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    const code = await new Promise((r) => proc.once('exit', (c, sig) => r(c ?? sig)));
+    if (code !== 0) console.log(`server exit ${code}:\n${out().slice(-2000)}`);
     rmSync(dataDir, { recursive: true, force: true });
     if (dbName && process.env.DATABASE_URL) {
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, getTableColumns, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { insertJsonRows } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
 import type { Existing, RecordKind } from './model.js';
@@ -135,84 +136,28 @@ export const declarationStore = {
     return { items, total: total?.n ?? 0 };
   },
 
-  /** Insert or replace records of a normalised kind by key, with their items. */
+  /** Insert or replace records of a normalised kind by key (the stored id is kept), with their items. */
   async upsertOrders(q: Queryable, rows: { row: Row; items: Row[] }[]) {
-    if (!rows.length) return;
-    const inserted = await q
-      .insert(declOrders)
-      .values(rows.map((r) => r.row as typeof declOrders.$inferInsert))
-      .onConflictDoUpdate({
-        target: [declOrders.ebpCode, declOrders.ebcCode, declOrders.orderNo],
-        set: excluded(declOrders, ['ebpCode', 'ebcCode', 'orderNo']),
-      })
-      .returning({
-        id: declOrders.id,
-        orderNo: declOrders.orderNo,
-        ebpCode: declOrders.ebpCode,
-        ebcCode: declOrders.ebcCode,
-      });
-    const ids = inserted.map((r) => r.id);
-    await q.delete(declOrderItems).where(inArray(declOrderItems.orderId, ids));
-    const byKey = new Map(inserted.map((r) => [`${r.ebpCode}|${r.ebcCode}|${r.orderNo}`, r.id]));
-    const items = rows.flatMap((r) => {
-      const id = byKey.get(`${r.row.ebpCode}|${r.row.ebcCode}|${r.row.orderNo}`) as string;
-      return r.items.map((i) => ({ ...i, orderId: id }) as typeof declOrderItems.$inferInsert);
-    });
-    if (items.length) await q.insert(declOrderItems).values(items);
+    await upsertWithItems(q, declOrders, ['ebpCode', 'ebcCode', 'orderNo'], rows, declOrderItems, 'orderId');
   },
   async upsertPayments(q: Queryable, rows: Row[]) {
-    if (!rows.length) return;
-    await q
-      .insert(declPayments)
-      .values(rows as (typeof declPayments.$inferInsert)[])
-      .onConflictDoUpdate({
-        target: [declPayments.payCode, declPayments.payTransactionId],
-        set: excluded(declPayments, ['payCode', 'payTransactionId']),
-      });
+    await insertJsonRows(q, declPayments, rows, { upsertOn: ['payCode', 'payTransactionId'], keep: ['id'] });
   },
   async upsertWaybills(q: Queryable, rows: Row[]) {
-    if (!rows.length) return;
-    await q
-      .insert(declWaybills)
-      .values(rows as (typeof declWaybills.$inferInsert)[])
-      .onConflictDoUpdate({
-        target: [declWaybills.logisticsCode, declWaybills.logisticsNo],
-        set: excluded(declWaybills, ['logisticsCode', 'logisticsNo']),
-      });
+    await insertJsonRows(q, declWaybills, rows, { upsertOn: ['logisticsCode', 'logisticsNo'], keep: ['id'] });
   },
   async upsertInventories(q: Queryable, rows: { row: Row; items: Row[] }[]) {
-    if (!rows.length) return;
-    const inserted = await q
-      .insert(declInventories)
-      .values(rows.map((r) => r.row as typeof declInventories.$inferInsert))
-      .onConflictDoUpdate({
-        target: [declInventories.ebpCode, declInventories.ebcCode, declInventories.orderNo],
-        set: excluded(declInventories, ['ebpCode', 'ebcCode', 'orderNo']),
-      })
-      .returning({
-        id: declInventories.id,
-        orderNo: declInventories.orderNo,
-        ebpCode: declInventories.ebpCode,
-        ebcCode: declInventories.ebcCode,
-      });
-    const ids = inserted.map((r) => r.id);
-    await q.delete(declInventoryItems).where(inArray(declInventoryItems.inventoryId, ids));
-    const byKey = new Map(inserted.map((r) => [`${r.ebpCode}|${r.ebcCode}|${r.orderNo}`, r.id]));
-    const items = rows.flatMap((r) => {
-      const id = byKey.get(`${r.row.ebpCode}|${r.row.ebcCode}|${r.row.orderNo}`) as string;
-      return r.items.map((i) => ({ ...i, inventoryId: id }) as typeof declInventoryItems.$inferInsert);
-    });
-    if (items.length) await q.insert(declInventoryItems).values(items);
+    await upsertWithItems(
+      q,
+      declInventories,
+      ['ebpCode', 'ebcCode', 'orderNo'],
+      rows,
+      declInventoryItems,
+      'inventoryId',
+    );
   },
   async upsertDocuments(q: Queryable, rows: (typeof declDocuments.$inferInsert)[]) {
-    if (!rows.length) return;
-    await q
-      .insert(declDocuments)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [declDocuments.type, declDocuments.businessKey],
-        set: excluded(declDocuments, ['type', 'businessKey']),
-      });
+    await insertJsonRows(q, declDocuments, rows, { upsertOn: ['type', 'businessKey'], keep: ['id'] });
   },
 
   /** Appends receipts and queues their webhook deliveries; returns the new sequence numbers. */
@@ -247,15 +192,33 @@ export const declarationStore = {
     q.select().from(declReceipts).where(eq(declReceipts.messageId, messageId)).orderBy(asc(declReceipts.seq)),
 };
 
-/** `set` for ON CONFLICT DO UPDATE: every column but the key from the proposed row. */
-function excluded(
-  table: typeof declOrders | typeof declPayments | typeof declWaybills | typeof declInventories | typeof declDocuments,
-  keys: string[],
-) {
-  const set: Record<string, SQL> = {};
-  for (const [name, col] of Object.entries(getTableColumns(table))) {
-    if (keys.includes(name) || name === 'id') continue;
-    set[name] = sql.raw(`excluded."${col.name}"`);
-  }
-  return set;
+/** Heads by key (keeping the id of a replaced one), then their items replaced. */
+async function upsertWithItems(
+  q: Queryable,
+  heads: typeof declOrders | typeof declInventories,
+  key: string[],
+  rows: { row: Row; items: Row[] }[],
+  items: typeof declOrderItems | typeof declInventoryItems,
+  parent: 'orderId' | 'inventoryId',
+): Promise<void> {
+  if (!rows.length) return;
+  const stored = await insertJsonRows(
+    q,
+    heads,
+    rows.map((r) => r.row),
+    { upsertOn: key, keep: ['id'], returning: ['id', ...key] },
+  );
+  const idOf = new Map(stored.map((r) => [key.map((k) => r[k]).join('|'), r.id as string]));
+  const ids = [...idOf.values()];
+  await q.execute(
+    sql`delete from ${items} where ${sql.identifier(parent === 'orderId' ? 'order_id' : 'inventory_id')} = any(${textArray(ids)}::uuid[])`,
+  );
+  await insertJsonRows(
+    q,
+    items,
+    rows.flatMap((r) => {
+      const id = idOf.get(key.map((k) => r.row[k]).join('|'));
+      return r.items.map((i) => ({ ...i, [parent]: id }));
+    }),
+  );
 }

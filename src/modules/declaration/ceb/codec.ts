@@ -94,99 +94,220 @@ type Json = unknown;
 // Parsing
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * An element path, built as a string only when a problem is reported: e.g. CEB311Message/Order[2]/OrderList[1].
+ * `index` is 0 for elements that cannot repeat (written without [n]).
+ */
+interface Path {
+  parent: Path | null;
+  name: string;
+  index: number;
+}
+
+function pathString(path: Path): string {
+  const own = path.index === 0 ? path.name : `${path.name}[${path.index}]`;
+  return path.parent === null ? own : `${pathString(path.parent)}/${own}`;
+}
+
+function childPath(parent: Path, def: CebNodeDef, index: number): Path {
+  return { parent, name: def.name, index: isRepeatable(def) ? index : 0 };
+}
+
+/** The path of a child as a string, e.g. for an element not in the XSD. */
+const under = (path: Path, name: string) => `${pathString(path)}/${name}`;
+
+/** The source document of a parse, to locate problems found on the JSON (see Collector#lineOf). */
+interface Source {
+  root: XmlElement;
+  def: CebMessageDef;
+  type: string;
+}
+
 class Collector {
   readonly errors: CebError[] = [];
   readonly warnings: CebWarning[] = [];
-  /** Start-tag line of each path, to locate the value errors found later on the JSON. */
-  readonly lines = new Map<string, number>();
+  /** The document being parsed (none for the JSON form). */
+  source: Source | undefined;
+  /** Start-tag line of each path; built from the document on the first problem that needs one. */
+  private lines: Map<string, number> | undefined;
 
   error(path: string, message: Problem, line?: number, code: CebErrorCode = '0002'): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push({ code, path, line: line ?? this.lines.get(path), message });
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ code, path, line: line ?? this.lineOf(path), message });
   }
 
   warn(path: string, message: Problem, line?: number): void {
     this.warnings.push({ path, line, message });
   }
+
+  /**
+   * The start-tag line of the element at `path`; the last one in document order when several have the same path
+   * (an identical duplicate that was merged). Undefined for the JSON form.
+   */
+  lineOf(path: string): number | undefined {
+    if (!this.source) return undefined;
+    if (!this.lines) {
+      const { root, def, type } = this.source;
+      this.lines = new Map([[type, root.line]]);
+      collectLines(root, def.children, type, this.lines);
+    }
+    return this.lines.get(path);
+  }
+}
+
+/** The paths readGroup gives the elements of `el`, with their lines (the same walk, without reading values). */
+function collectLines(el: XmlElement, children: CebNodeDef[], path: string, lines: Map<string, number>): void {
+  const { byName } = groupInfo(children);
+  const ignored = IGNORED_ELEMENTS[el.local];
+  const counts = new Map<string, number>();
+  for (const child of el.children) {
+    const name = child.local;
+    if (child.ns === CEB_NAMESPACE && ignored?.includes(name)) continue;
+    const def = byName.get(name);
+    if (!def || child.ns !== (def.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE)) continue;
+    const index = (counts.get(name) ?? 0) + 1;
+    counts.set(name, index);
+    const p = isRepeatable(def) ? `${path}/${name}[${index}]` : `${path}/${name}`;
+    lines.set(p, child.line);
+    if (def.kind === 'group') collectLines(child, def.children, p, lines);
+  }
 }
 
 const isRepeatable = (def: { maxOccurs: number | 'unbounded' }) => def.maxOccurs !== 1;
 
-function childPath(parent: string, def: CebNodeDef, index: number): string {
-  return isRepeatable(def) ? `${parent}/${def.name}[${index}]` : `${parent}/${def.name}`;
+/** Per list of child definitions: lookups by name (the first definition of a name, as Array#find). */
+interface GroupInfo {
+  byName: Map<string, CebNodeDef>;
+  position: Map<string, number>;
+}
+
+const groupInfos = new WeakMap<CebNodeDef[], GroupInfo>();
+
+function groupInfo(children: CebNodeDef[]): GroupInfo {
+  let info = groupInfos.get(children);
+  if (!info) {
+    info = { byName: new Map(), position: new Map() };
+    children.forEach((d, i) => {
+      if (!info?.byName.has(d.name)) {
+        info?.byName.set(d.name, d);
+        info?.position.set(d.name, i);
+      }
+    });
+    groupInfos.set(children, info);
+  }
+  return info;
 }
 
 /** Reads the element children of `el` by name (order-insensitive) into a record keyed by XSD names. */
-function readGroup(el: XmlElement, children: CebNodeDef[], path: string, c: Collector): Record<string, Json> {
+function readGroup(el: XmlElement, children: CebNodeDef[], path: Path, c: Collector): Record<string, Json> {
   const out: Record<string, Json> = {};
-  if (el.text.trim() !== '') c.error(path, { zh: '该元素不允许包含文本', en: 'text is not allowed here' }, el.line);
-  const isRoot = !path.includes('/'); // the root's guid/version are checked by parseUnsafe
-  for (const attr of isRoot ? [] : Object.keys(el.attributes)) {
-    c.error(path, { zh: `不允许的属性${attr}`, en: `unexpected attribute ${attr}` }, el.line);
+  if (el.text !== '' && el.text.trim() !== '') {
+    c.error(pathString(path), { zh: '该元素不允许包含文本', en: 'text is not allowed here' }, el.line);
   }
-  const counts = new Map<string, number>();
+  if (path.parent !== null) {
+    // the root's guid/version are checked by parseUnsafe
+    for (const attr of Object.keys(el.attributes)) {
+      c.error(pathString(path), { zh: `不允许的属性${attr}`, en: `unexpected attribute ${attr}` }, el.line);
+    }
+  }
+  const { byName, position } = groupInfo(children);
+  const ignored = IGNORED_ELEMENTS[el.local];
+  let counts: Map<string, number> | undefined;
+  let last = -1;
+  let inOrder = true;
   for (const child of el.children) {
     const name = child.local;
-    if (child.ns === CEB_NAMESPACE && IGNORED_ELEMENTS[el.local]?.includes(name)) {
+    if (child.ns === CEB_NAMESPACE && ignored?.includes(name)) {
       c.warn(
-        `${path}/${name}`,
+        under(path, name),
         { zh: `忽略XSD未定义的元素${name}`, en: `ignored ${name}, not in the XSD` },
         child.line,
       );
       continue;
     }
-    const def = children.find((d) => d.name === name);
+    const def = byName.get(name);
     const expectedNs = def?.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE;
     if (!def || child.ns !== expectedNs) {
       const where = child.ns ? `{${child.ns}}${child.local}` : child.local;
-      c.error(`${path}/${child.local}`, { zh: `不允许的元素${where}`, en: `unexpected element ${where}` }, child.line);
+      c.error(under(path, child.local), { zh: `不允许的元素${where}`, en: `unexpected element ${where}` }, child.line);
       continue;
     }
-    const index = (counts.get(name) ?? 0) + 1;
-    counts.set(name, index);
-    const p = childPath(path, def, index);
-    c.lines.set(p, child.line);
+    // Only repeatable elements carry an index in their path.
+    let index = 0;
+    if (isRepeatable(def)) {
+      counts ??= new Map();
+      index = (counts.get(name) ?? 0) + 1;
+      counts.set(name, index);
+    }
     let value: Json;
     switch (def.kind) {
       case 'field':
         if (child.children.length > 0) {
-          c.error(p, { zh: '字段不允许包含子元素', en: 'a field cannot contain elements' }, child.line);
+          c.error(
+            pathString(childPath(path, def, index)),
+            { zh: '字段不允许包含子元素', en: 'a field cannot contain elements' },
+            child.line,
+          );
           continue;
         }
         value = normalizeValue(child.text, def.type);
         break;
       case 'group':
-        value = readGroup(child, def.children, p, c);
+        value = readGroup(child, def.children, childPath(path, def, index), c);
         break;
       case 'any':
         value = child.children.map((e) => serializeElement(e)).join('');
         break;
       case 'signature':
-        value = readSignature(child, p, c);
+        value = readSignature(child, pathString(childPath(path, def, index)), c);
         break;
     }
-    if (isRepeatable(def)) {
-      const list = (out[name] as Json[] | undefined) ?? [];
-      list.push(value);
-      out[name] = list;
+    let added = false;
+    if (index !== 0) {
+      const list = out[name] as Json[] | undefined;
+      if (list) list.push(value);
+      else {
+        out[name] = [value];
+        added = true;
+      }
     } else if (!(name in out)) {
       out[name] = value;
+      added = true;
     } else if (JSON.stringify(out[name]) === JSON.stringify(value)) {
-      c.warn(p, { zh: `重复的相同元素${name}已合并`, en: `identical duplicate ${name} merged` }, child.line);
+      c.warn(
+        pathString(childPath(path, def, index)),
+        { zh: `重复的相同元素${name}已合并`, en: `identical duplicate ${name} merged` },
+        child.line,
+      );
     } else {
-      c.error(p, { zh: `重复的元素${name}`, en: `duplicate element ${name}` }, child.line);
+      c.error(
+        pathString(childPath(path, def, index)),
+        { zh: `重复的元素${name}`, en: `duplicate element ${name}` },
+        child.line,
+      );
+    }
+    if (added) {
+      // Keys are kept in insertion order; they need re-ordering only when the document's order is not the XSD's.
+      const at = position.get(name) ?? 0;
+      if (at < last) inOrder = false;
+      last = at;
     }
   }
-  for (const [target, source] of Object.entries(FILL_FROM[el.local] ?? {})) {
-    if (out[target] === undefined && typeof out[source] === 'string') {
-      out[target] = out[source];
-      c.warn(
-        `${path}/${target}`,
-        { zh: `缺少${target}，取${source}的值`, en: `${target} missing, taken from ${source}` },
-        el.line,
-      );
+  const fill = FILL_FROM[el.local];
+  if (fill) {
+    for (const [target, source] of Object.entries(fill)) {
+      if (out[target] === undefined && typeof out[source] === 'string') {
+        out[target] = out[source];
+        inOrder = false;
+        c.warn(
+          under(path, target),
+          { zh: `缺少${target}，取${source}的值`, en: `${target} missing, taken from ${source}` },
+          el.line,
+        );
+      }
     }
   }
   // Keys in the XSD's order, whatever the order in the document.
+  if (inOrder) return out;
   return Object.fromEntries(children.filter((d) => d.name in out).map((d) => [d.name, out[d.name]]));
 }
 
@@ -271,7 +392,7 @@ function parseUnsafe(xml: string | Buffer): CebParseResult {
     const message = { zh: `未知的报文类型${root.local}`, en: `unknown message type ${root.local}` };
     return { ok: false, errors: [{ code: '0002', path: root.local, line: root.line, message }] };
   }
-  c.lines.set(type, root.line);
+  c.source = { root, def, type };
   for (const a of root.nsAttributes) {
     if (a.ns !== XSI_NAMESPACE) c.error(type, { zh: `不允许的属性${a.local}`, en: `unexpected attribute ${a.local}` });
   }
@@ -280,7 +401,7 @@ function parseUnsafe(xml: string | Buffer): CebParseResult {
       c.error(type, { zh: `不允许的属性${name}`, en: `unexpected attribute ${name}` });
     }
   }
-  const body = readGroup(root, def.children, type, c);
+  const body = readGroup(root, def.children, { parent: null, name: type, index: 0 }, c);
   const message = fromXsdNames(def, root.attributes, body);
   validate(message, def, c);
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
@@ -324,10 +445,17 @@ function toXsdNames(def: CebMessageDef, message: CebMessage): Record<string, Jso
 
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The property names a message object may have, per message definition. */
+const knownKeys = new WeakMap<CebMessageDef, Set<string>>();
+
 function validate(message: CebMessage, def: CebMessageDef, c: Collector): void {
   const root = def.root;
   const m = message as unknown as Record<string, Json>;
-  const known = new Set(['type', 'guid', 'version', ...def.children.map((d) => messageKey(def, d.name))]);
+  let known = knownKeys.get(def);
+  if (!known) {
+    known = new Set(['type', 'guid', 'version', ...def.children.map((d) => messageKey(def, d.name))]);
+    knownKeys.set(def, known);
+  }
   for (const key of Object.keys(m)) {
     if (!known.has(key)) c.error(root, { zh: `未知的属性${key}`, en: `unknown property ${key}` });
   }
@@ -340,20 +468,20 @@ function validate(message: CebMessage, def: CebMessageDef, c: Collector): void {
       c.error(`${root}/@${attr.name}`, { zh: '取值必须为字符串', en: 'must be a string' });
     } else {
       const problem = valueProblem(value, attr.type);
-      if (problem) c.error(`${root}/@${attr.name}`, problem, c.lines.get(root));
+      if (problem) c.error(`${root}/@${attr.name}`, problem, c.lineOf(root));
     }
   }
-  validateGroup(toXsdNames(def, message), def.children, root, c);
+  validateGroup(toXsdNames(def, message), def.children, { parent: null, name: root, index: 0 }, c);
 }
 
-function validateGroup(record: Json, children: CebNodeDef[], path: string, c: Collector): void {
+function validateGroup(record: Json, children: CebNodeDef[], path: Path, c: Collector): void {
   if (!isObject(record)) {
-    c.error(path, { zh: '必须为对象', en: 'must be an object' });
+    c.error(pathString(path), { zh: '必须为对象', en: 'must be an object' });
     return;
   }
+  const { byName } = groupInfo(children);
   for (const key of Object.keys(record)) {
-    if (!children.some((d) => d.name === key))
-      c.error(`${path}/${key}`, { zh: `未知的元素${key}`, en: `unknown element ${key}` });
+    if (!byName.has(key)) c.error(under(path, key), { zh: `未知的元素${key}`, en: `unknown element ${key}` });
   }
   for (const def of children) {
     const value = record[def.name];
@@ -361,14 +489,14 @@ function validateGroup(record: Json, children: CebNodeDef[], path: string, c: Co
     if (value === undefined) items = [];
     else if (isRepeatable(def)) {
       if (!Array.isArray(value)) {
-        c.error(`${path}/${def.name}`, { zh: '必须为数组', en: 'must be an array' });
+        c.error(under(path, def.name), { zh: '必须为数组', en: 'must be an array' });
         continue;
       }
       items = value;
     } else if (Array.isArray(value) && value.length > 1) {
       items = value; // only `records` of CEB711 gets here (see toXsdNames): report the count below
     } else if (Array.isArray(value)) {
-      c.error(`${path}/${def.name}`, { zh: '不能为数组', en: 'must not be an array' });
+      c.error(under(path, def.name), { zh: '不能为数组', en: 'must not be an array' });
       continue;
     } else items = [value];
     if (items.length < def.minOccurs) {
@@ -376,39 +504,41 @@ function validateGroup(record: Json, children: CebNodeDef[], path: string, c: Co
         def.minOccurs === 1
           ? { zh: `缺少必填元素${def.name}`, en: `missing required element ${def.name}` }
           : { zh: `${def.name}至少${def.minOccurs}个`, en: `at least ${def.minOccurs} ${def.name} required` };
-      c.error(`${path}/${def.name}`, message, c.lines.get(path));
+      c.error(under(path, def.name), message, c.lineOf(pathString(path)));
     }
     if (def.maxOccurs !== 'unbounded' && items.length > def.maxOccurs) {
       c.error(
-        `${path}/${def.name}`,
+        under(path, def.name),
         {
           zh: `${def.name}有${items.length}个，最多${def.maxOccurs}个`,
           en: `${items.length} ${def.name}, at most ${def.maxOccurs} allowed`,
         },
-        c.lines.get(childPath(path, def, def.maxOccurs + 1)),
+        c.lineOf(pathString(childPath(path, def, def.maxOccurs + 1))),
       );
     }
-    items.forEach((item, i) => {
-      validateNode(item, def, childPath(path, def, i + 1), c);
-    });
+    for (let i = 0; i < items.length; i++) {
+      if (i in items) validateNode(items[i], def, path, i + 1, c); // skips holes, as forEach did
+    }
   }
 }
 
-function validateNode(value: Json, def: CebNodeDef, path: string, c: Collector): void {
+/** Checks the `index`th (1-based) value of `def` in the group at `parent`. */
+function validateNode(value: Json, def: CebNodeDef, parent: Path, index: number, c: Collector): void {
   switch (def.kind) {
     case 'group':
-      validateGroup(value, def.children, path, c);
+      validateGroup(value, def.children, childPath(parent, def, index), c);
       return;
     case 'field': {
       if (typeof value !== 'string') {
-        c.error(path, { zh: '取值必须为字符串', en: 'must be a string' });
+        c.error(pathString(childPath(parent, def, index)), { zh: '取值必须为字符串', en: 'must be a string' });
         return;
       }
       const problem = valueProblem(normalizeValue(value, def.type), def.type);
-      if (problem) c.error(path, problem);
+      if (problem) c.error(pathString(childPath(parent, def, index)), problem);
       return;
     }
-    case 'any':
+    case 'any': {
+      const path = pathString(childPath(parent, def, index));
       if (typeof value !== 'string') c.error(path, { zh: '取值必须为XML字符串', en: 'must be an XML string' });
       else if (value !== '') {
         const tree = parseXmlTree(`<x>${value}</x>`);
@@ -417,8 +547,9 @@ function validateNode(value: Json, def: CebNodeDef, path: string, c: Collector):
         }
       }
       return;
+    }
     case 'signature':
-      validateSignature(value, path, c);
+      validateSignature(value, pathString(childPath(parent, def, index)), c);
       return;
   }
 }

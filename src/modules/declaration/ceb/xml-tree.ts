@@ -8,7 +8,8 @@
  * - element depth, input size and element count are capped;
  * - parse errors never throw: they come back as a value.
  */
-import { SaxesParser } from 'saxes';
+import { isUtf8 } from 'node:buffer';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 
 export interface XmlElement {
   /** Namespace URI ('' when none). */
@@ -51,14 +52,51 @@ class StopParsing extends Error {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Decodes a Buffer as UTF-8 (the only encoding the CEB standard uses), rejecting invalid byte sequences. */
+/**
+ * Decodes bytes as UTF-8 (the only encoding the CEB standard uses), rejecting invalid byte sequences. node:buffer's
+ * isUtf8 + toString is several times faster than a fatal TextDecoder and accepts exactly the same inputs; the
+ * TextDecoder remains for runtimes without isUtf8.
+ */
 function decode(input: string | Uint8Array): string {
   if (typeof input === 'string') return input;
-  return UTF8.decode(input);
+  if (typeof isUtf8 !== 'function') return UTF8.decode(input);
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (!isUtf8(buf)) throw new TypeError('invalid UTF-8');
+  return buf.toString('utf8');
+}
+
+/** The first `<!DOCTYPE` or `<!ENTITY` (ASCII case-insensitive, as /<!(DOCTYPE|ENTITY)/i), or null. */
+function findDtd(text: string): { index: number; keyword: string } | null {
+  for (let i = text.indexOf('<!'); i !== -1; i = text.indexOf('<!', i + 2)) {
+    if (asciiKeywordAt(text, i + 2, 'doctype')) return { index: i, keyword: 'DOCTYPE' };
+    if (asciiKeywordAt(text, i + 2, 'entity')) return { index: i, keyword: 'ENTITY' };
+  }
+  return null;
+}
+
+/** Whether `lower` (lower-case ASCII letters) is at `at`, ignoring ASCII case. */
+function asciiKeywordAt(text: string, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    // (c | 0x20) maps only 'A'..'Z' onto 'a'..'z' among the characters that can equal a lower-case letter.
+    if ((text.charCodeAt(at + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Parses XML text into a tree. Never throws. */
 export function parseXmlTree(input: string | Uint8Array, limits: XmlTreeLimits = DEFAULT_XML_LIMITS): XmlTreeResult {
+  return parseTree(input, limits, false);
+}
+
+/** parseXmlTree through saxes only, without the fast scanner: the reference, for tests and benchmarks. */
+export function parseXmlTreeWithSaxes(
+  input: string | Uint8Array,
+  limits: XmlTreeLimits = DEFAULT_XML_LIMITS,
+): XmlTreeResult {
+  return parseTree(input, limits, true);
+}
+
+function parseTree(input: string | Uint8Array, limits: XmlTreeLimits, saxesOnly: boolean): XmlTreeResult {
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > limits.maxBytes) {
     return { ok: false, message: `document larger than ${limits.maxBytes} bytes`, messageZh: '报文超过大小限制' };
@@ -73,12 +111,12 @@ export function parseXmlTree(input: string | Uint8Array, limits: XmlTreeLimits =
   if (hadBom) text = text.slice(1);
 
   // Refuse DTDs outright, before the parser sees anything (no XXE, no billion laughs).
-  const dtd = /<!(DOCTYPE|ENTITY)/i.exec(text);
+  const dtd = findDtd(text);
   if (dtd) {
     const line = text.slice(0, dtd.index).split('\n').length;
     return {
       ok: false,
-      message: `${dtd[1]?.toUpperCase()} declarations are not allowed`,
+      message: `${dtd.keyword} declarations are not allowed`,
       messageZh: '报文不允许包含DOCTYPE或ENTITY声明',
       line,
     };
@@ -93,58 +131,100 @@ export function parseXmlTree(input: string | Uint8Array, limits: XmlTreeLimits =
     };
   }
 
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  // The fast scanner reads the plain documents every sender produces; whatever it is not sure of (and every
+  // error) goes to saxes, which gives the authoritative result and messages.
+  // Text decoded from bytes has no lone surrogates (the decoder refuses them): only strings need that check.
+  const root = saxesOnly ? null : scanPlainXml(text, limits, typeof input === 'string');
+  if (root) return { ok: true, root, hadBom };
+  return parseWithSaxes(text, limits, hadBom);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// saxes: the reference parser (any document the fast scanner declines, and all errors)
+// ---------------------------------------------------------------------------------------------------------------
+
+type TreeHandlers = {
+  errorHandler: (err: Error) => void;
+  doctypeHandler: (doctype: string) => void;
+  openTagStartHandler: () => void;
+  openTagHandler: (tag: SaxesTagNS) => void;
+  closeTagHandler: () => void;
+  textHandler: (text: string) => void;
+  cdataHandler: (text: string) => void;
+};
+
+/**
+ * saxes with its handlers assigned in the constructor. SaxesParser#on() adds each handler with a keyed store;
+ * after six of them V8 turns the parser into a dictionary-mode object and every field access of the parsing loop
+ * becomes a hash lookup (about 4× slower). Named stores in the constructor keep it a fast object.
+ */
+class TreeParser extends SaxesParser<{ xmlns: true; position: true }> {
+  constructor(handlers: TreeHandlers) {
+    super({ xmlns: true, position: true });
+    const self = this as unknown as TreeHandlers;
+    self.errorHandler = handlers.errorHandler;
+    self.doctypeHandler = handlers.doctypeHandler;
+    self.openTagStartHandler = handlers.openTagStartHandler;
+    self.openTagHandler = handlers.openTagHandler;
+    self.closeTagHandler = handlers.closeTagHandler;
+    self.textHandler = handlers.textHandler;
+    self.cdataHandler = handlers.cdataHandler;
+  }
+}
+
+function parseWithSaxes(text: string, limits: XmlTreeLimits, hadBom: boolean): XmlTreeResult {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;
-
-  parser.on('error', (err) => {
-    throw new StopParsing('报文不是格式正确的XML', err.message, parser.line);
-  });
-  parser.on('doctype', () => {
-    throw new StopParsing('报文不允许包含DOCTYPE或ENTITY声明', 'DOCTYPE declarations are not allowed', parser.line);
-  });
   let tagLine = 1;
-  parser.on('opentagstart', () => {
-    tagLine = parser.line;
-  });
-  parser.on('opentag', (tag) => {
-    count += 1;
-    if (count > limits.maxElements) {
-      throw new StopParsing('报文元素过多', `more than ${limits.maxElements} elements`, parser.line);
-    }
-    if (stack.length >= limits.maxDepth) {
-      throw new StopParsing('报文嵌套层级过深', `elements nested deeper than ${limits.maxDepth}`, parser.line);
-    }
-    const el: XmlElement = {
-      ns: tag.uri ?? '',
-      local: tag.local ?? tag.name,
-      prefix: tag.prefix ?? '',
-      attributes: {},
-      nsAttributes: [],
-      children: [],
-      text: '',
-      line: tagLine,
-    };
-    for (const attr of Object.values(tag.attributes)) {
-      if (attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
-      if (attr.uri) el.nsAttributes.push({ ns: attr.uri, local: attr.local, value: attr.value });
-      else el.attributes[attr.local] = attr.value;
-    }
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else root = el;
-    stack.push(el);
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
   const onText = (t: string) => {
     const top = stack[stack.length - 1];
     if (top) top.text += t;
   };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
+  const parser: TreeParser = new TreeParser({
+    errorHandler: (err) => {
+      throw new StopParsing('报文不是格式正确的XML', err.message, parser.line);
+    },
+    doctypeHandler: () => {
+      throw new StopParsing('报文不允许包含DOCTYPE或ENTITY声明', 'DOCTYPE declarations are not allowed', parser.line);
+    },
+    openTagStartHandler: () => {
+      tagLine = parser.line;
+    },
+    openTagHandler: (tag) => {
+      count += 1;
+      if (count > limits.maxElements) {
+        throw new StopParsing('报文元素过多', `more than ${limits.maxElements} elements`, parser.line);
+      }
+      if (stack.length >= limits.maxDepth) {
+        throw new StopParsing('报文嵌套层级过深', `elements nested deeper than ${limits.maxDepth}`, parser.line);
+      }
+      const el: XmlElement = {
+        ns: tag.uri ?? '',
+        local: tag.local ?? tag.name,
+        prefix: tag.prefix ?? '',
+        attributes: {},
+        nsAttributes: [],
+        children: [],
+        text: '',
+        line: tagLine,
+      };
+      for (const attr of Object.values(tag.attributes)) {
+        if (attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
+        if (attr.uri) el.nsAttributes.push({ ns: attr.uri, local: attr.local, value: attr.value });
+        else el.attributes[attr.local] = attr.value;
+      }
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(el);
+      else root = el;
+      stack.push(el);
+    },
+    closeTagHandler: () => {
+      stack.pop();
+    },
+    textHandler: onText,
+    cdataHandler: onText,
+  });
 
   try {
     parser.write(text).close();
@@ -155,6 +235,340 @@ export function parseXmlTree(input: string | Uint8Array, limits: XmlTreeLimits =
   }
   if (!root) return { ok: false, message: 'no root element', messageZh: '报文没有根元素' };
   return { ok: true, root, hadBom };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fast scanner
+// ---------------------------------------------------------------------------------------------------------------
+//
+// It accepts a subset of XML 1.0 + namespaces and returns exactly the tree the saxes path would build, or null:
+// ASCII names (prefix:local, NCNames), quoted attributes, the five predefined entities and character references,
+// comments and CDATA sections inside the root, an optional `<?xml version="1.0" ...?>` declaration, ordinary
+// namespace declarations. It returns null (and saxes takes over) on anything else: other processing instructions,
+// non-ASCII names, unusual namespace declarations, and every error or exceeded limit, so that the messages, lines
+// and the set of accepted documents stay those of saxes. It works with indexOf over the text instead of a state
+// machine per character, and computes the start-tag lines (saxes' line at the character after the name) by
+// counting line feeds only up to each start tag. parseXmlTreeWithSaxes gives the reference result to compare with.
+
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
+
+/** Characters XML 1.0 does not allow anywhere (saxes: "disallowed character"); surrogates are checked apart. */
+const DISALLOWED_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_DECL =
+  /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/y;
+const DEC_REF = /^#[0-9]+$/;
+const HEX_REF = /^#x[0-9a-fA-F]+$/;
+const ATTR_WS = /[\t\n]/g;
+
+/** 1: may start an NCName, 2: may continue one (ASCII only; anything else sends the document to saxes). */
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) NAME_CHAR[c] = 3;
+  else if (/[0-9.-]/.test(ch)) NAME_CHAR[c] = 2;
+}
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const COLON = 0x3a;
+const EQ = 0x3d;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09;
+
+/** Namespace bindings in scope: a linked list, innermost first, ending with the predeclared xml and xmlns. */
+type Binding = { prefix: string; uri: string; next: Binding | null };
+const PREDECLARED: Binding = {
+  prefix: 'xml',
+  uri: XML_NAMESPACE,
+  next: { prefix: 'xmlns', uri: XMLNS_NAMESPACE, next: null },
+};
+
+function lookup(bindings: Binding | null, prefix: string): string | undefined {
+  for (let b = bindings; b !== null; b = b.next) if (b.prefix === prefix) return b.uri;
+  return undefined;
+}
+
+/** XML 1.0 Char, for character references. */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+/** Replaces the predefined entities and character references; null when saxes would refuse one. */
+function decodeReferences(s: string): string | null {
+  let out = '';
+  let from = 0;
+  for (let amp = s.indexOf('&'); amp !== -1; amp = s.indexOf('&', from)) {
+    const semi = s.indexOf(';', amp + 1);
+    if (semi === -1) return null;
+    const name = s.slice(amp + 1, semi);
+    let ch: string;
+    switch (name) {
+      case 'amp':
+        ch = '&';
+        break;
+      case 'lt':
+        ch = '<';
+        break;
+      case 'gt':
+        ch = '>';
+        break;
+      case 'quot':
+        ch = '"';
+        break;
+      case 'apos':
+        ch = "'";
+        break;
+      default: {
+        let code: number;
+        if (HEX_REF.test(name)) code = Number.parseInt(name.slice(2), 16);
+        else if (DEC_REF.test(name)) code = Number.parseInt(name.slice(1), 10);
+        else return null;
+        if (!isXmlChar(code)) return null;
+        ch = String.fromCodePoint(code);
+      }
+    }
+    out += s.slice(from, amp) + ch;
+    from = semi + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+/** The end of the ASCII QName starting at `i` (prefix:local, both NCNames), or -1 when it is not one. */
+function scanQName(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  if (!(c < 128 && NAME_CHAR[c] === 3)) return -1;
+  let colon = -1;
+  for (i++; ; i++) {
+    c = text.charCodeAt(i);
+    if (c < 128 && NAME_CHAR[c] !== 0) continue;
+    if (c !== COLON) break;
+    if (colon !== -1) return -1;
+    colon = i;
+    const next = text.charCodeAt(i + 1);
+    if (!(next < 128 && NAME_CHAR[next] === 3)) return -1;
+  }
+  return i;
+}
+
+type PendingAttr = { name: string; prefix: string; local: string; value: string };
+
+/** Reads `text` (BOM removed) with the fast scanner; null when saxes must decide. */
+export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurrogates: boolean): XmlElement | null {
+  if (DISALLOWED_CHAR.test(source)) return null;
+  if (checkSurrogates && SURROGATE.test(source) && LONE_SURROGATE.test(source)) return null;
+  if (source.charCodeAt(0) === 0xfeff) return null; // a second BOM, which saxes skips
+  // End-of-line handling (XML 1.0 §2.11), as saxes does while reading: CR LF and lone CR become LF.
+  const text = source.indexOf('\r') === -1 ? source : source.replace(/\r\n?/g, '\n');
+  const end = text.length;
+
+  let line = 1;
+  let nextLf = text.indexOf('\n');
+  /** The line number after reading the character at `at` (saxes' `line` at that point). */
+  const lineAt = (at: number): number => {
+    while (nextLf !== -1 && nextLf <= at) {
+      line += 1;
+      nextLf = text.indexOf('\n', nextLf + 1);
+    }
+    return line;
+  };
+  let nextAmp = -2;
+  let nextCdataEnd = -2;
+
+  let p = 0;
+  if (text.startsWith('<?xml')) {
+    XML_DECL.lastIndex = 0;
+    if (!XML_DECL.test(text)) return null;
+    p = XML_DECL.lastIndex;
+  }
+  // Prolog: white space and comments, then the root's start tag.
+  for (;;) {
+    while (p < end && isSpace(text.charCodeAt(p))) p++;
+    if (text.startsWith('<!--', p)) {
+      p = skipComment(text, p);
+      if (p === -1) return null;
+    } else if (text.charCodeAt(p) === LT && text.charCodeAt(p + 1) !== BANG && text.charCodeAt(p + 1) !== QUESTION) {
+      break;
+    } else return null;
+  }
+
+  const stack: XmlElement[] = [];
+  const qnames: string[] = [];
+  const scopes: (Binding | null)[] = [];
+  let bindings: Binding | null = PREDECLARED;
+  let root: XmlElement | null = null;
+  let count = 0;
+  const attrs: PendingAttr[] = [];
+
+  // p is at a '<' inside the root (or at the root's start tag).
+  for (;;) {
+    const c1 = text.charCodeAt(p + 1);
+    if (c1 === SLASH) {
+      // Close tag: the name of the open element, optional white space, '>'.
+      const top = stack.pop();
+      const qname = qnames.pop();
+      if (top === undefined || qname === undefined || !text.startsWith(qname, p + 2)) return null;
+      let i = p + 2 + qname.length;
+      while (isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== GT) return null;
+      p = i + 1;
+      bindings = scopes.pop() ?? null;
+      if (stack.length === 0) break;
+    } else if (c1 === BANG) {
+      if (text.startsWith('<!--', p)) {
+        p = skipComment(text, p);
+        if (p === -1) return null;
+      } else if (text.startsWith('<![CDATA[', p)) {
+        const close = text.indexOf(']]>', p + 9);
+        if (close === -1) return null;
+        const top = stack[stack.length - 1];
+        if (top === undefined) return null;
+        top.text += text.slice(p + 9, close);
+        p = close + 3;
+      } else return null;
+    } else {
+      // Start tag.
+      const nameEnd = scanQName(text, p + 1);
+      if (nameEnd === -1) return null;
+      const qname = text.slice(p + 1, nameEnd);
+      let i = nameEnd;
+      let c = text.charCodeAt(i);
+      if (c !== GT && c !== SLASH && !isSpace(c)) return null;
+      const tagLine = lineAt(i);
+      if (attrs.length !== 0) attrs.length = 0;
+      let scope: Binding | null = bindings;
+      for (;;) {
+        const spaced = isSpace(c);
+        while (isSpace(c)) c = text.charCodeAt(++i);
+        if (c === GT || c === SLASH) break;
+        if (!spaced) return null; // no white space between attributes, or a stray character
+        const attrEnd = scanQName(text, i);
+        if (attrEnd === -1) return null;
+        const name = text.slice(i, attrEnd);
+        i = attrEnd;
+        while (isSpace(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) !== EQ) return null;
+        i++;
+        while (isSpace(text.charCodeAt(i))) i++;
+        const quote = text.charCodeAt(i);
+        if (quote !== 0x22 && quote !== 0x27) return null;
+        const close = text.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+        if (close === -1) return null;
+        let value = text.slice(i + 1, close);
+        if (value.indexOf('<') !== -1) return null;
+        if (value.indexOf('\t') !== -1 || value.indexOf('\n') !== -1) value = value.replace(ATTR_WS, ' ');
+        if (value.indexOf('&') !== -1) {
+          const decoded = decodeReferences(value);
+          if (decoded === null) return null;
+          value = decoded;
+        }
+        const colon = name.indexOf(':');
+        const prefix = colon === -1 ? '' : name.slice(0, colon);
+        const local = colon === -1 ? name : name.slice(colon + 1);
+        if (prefix === 'xmlns' || name === 'xmlns') {
+          // A namespace declaration; the unusual ones (and errors) are left to saxes.
+          const declared = colon === -1 ? '' : local;
+          if (declared === 'xml' || declared === 'xmlns' || value !== value.trim()) return null;
+          if (value === XML_NAMESPACE || value === XMLNS_NAMESPACE || (declared !== '' && value === '')) return null;
+          scope = { prefix: declared, uri: value, next: scope };
+        }
+        attrs.push({ name, prefix, local, value });
+        i = close + 1;
+        c = text.charCodeAt(i);
+      }
+      const selfClosing = c === SLASH;
+      if (selfClosing && text.charCodeAt(i + 1) !== GT) return null;
+      p = selfClosing ? i + 2 : i + 1;
+
+      count += 1;
+      if (count > limits.maxElements || stack.length >= limits.maxDepth) return null;
+      const colon = qname.indexOf(':');
+      const prefix = colon === -1 ? '' : qname.slice(0, colon);
+      if (prefix === 'xmlns') return null;
+      const uri = lookup(scope, prefix);
+      if (uri === undefined && prefix !== '') return null;
+      const el: XmlElement = {
+        ns: uri ?? '',
+        local: colon === -1 ? qname : qname.slice(colon + 1),
+        prefix,
+        attributes: {},
+        nsAttributes: [],
+        children: [],
+        text: '',
+        line: tagLine,
+      };
+      for (let k = 0; k < attrs.length; k++) {
+        const a = attrs[k] as PendingAttr;
+        // Duplicates by expanded name, as saxes checks them.
+        const ns = a.prefix === '' ? '' : lookup(scope, a.prefix);
+        if (ns === undefined) return null;
+        for (let j = 0; j < k; j++) {
+          const b = attrs[j] as PendingAttr;
+          if (b.local === a.local && (b.prefix === '' ? '' : lookup(scope, b.prefix)) === ns) {
+            if ((a.prefix === '') === (b.prefix === '')) return null;
+          }
+        }
+        if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
+        if (ns) el.nsAttributes.push({ ns, local: a.local, value: a.value });
+        else el.attributes[a.local] = a.value;
+      }
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(el);
+      else if (root === null) root = el;
+      else return null;
+      if (!selfClosing) {
+        stack.push(el);
+        qnames.push(qname);
+        scopes.push(bindings);
+        bindings = scope;
+      } else if (stack.length === 0) break;
+    }
+
+    // Character data up to the next '<'.
+    const lt = text.indexOf('<', p);
+    if (lt === -1) return null; // unclosed elements
+    if (lt > p) {
+      if (nextAmp !== -1 && nextAmp < p) nextAmp = text.indexOf('&', p);
+      if (nextCdataEnd !== -1 && nextCdataEnd < p) nextCdataEnd = text.indexOf(']]>', p);
+      let data = text.slice(p, lt);
+      if (nextCdataEnd !== -1 && nextCdataEnd < lt) return null; // "]]>" is not allowed in character data
+      if (nextAmp !== -1 && nextAmp < lt) {
+        const decoded = decodeReferences(data);
+        if (decoded === null) return null;
+        data = decoded;
+      }
+      const top = stack[stack.length - 1] as XmlElement;
+      top.text += data;
+    }
+    p = lt;
+  }
+
+  // Epilog: white space and comments only.
+  for (;;) {
+    while (p < end && isSpace(text.charCodeAt(p))) p++;
+    if (p === end) return root;
+    if (!text.startsWith('<!--', p)) return null;
+    p = skipComment(text, p);
+    if (p === -1) return null;
+  }
+}
+
+/** Skips the comment at `p` (which starts with `<!--`); -1 when it is not closed or contains `--`. */
+function skipComment(text: string, p: number): number {
+  const close = text.indexOf('-->', p + 4);
+  if (close === -1 || text.indexOf('--', p + 4) !== close) return -1;
+  return close + 3;
 }
 
 /** Escapes character data and attribute values. */
