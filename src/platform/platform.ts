@@ -7,6 +7,7 @@ import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
 import { signatureCheck } from '../modules/declaration/signature-check.js';
 import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
+import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import { identityRoutes } from '../modules/identity/routes.js';
@@ -160,7 +161,10 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
-  declarationRoutes(app, p.declaration, { messageBodyLimit: p.config.messageBodyLimit });
+  declarationRoutes(app, p.declaration, {
+    messageBodyLimit: p.config.messageBodyLimit,
+    receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),
+  });
   await registerWebhooks(app, {
     db: p.dbh.db,
     audit: p.audit,

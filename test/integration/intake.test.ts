@@ -3,6 +3,7 @@ import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
 import { declOrders } from '../../src/modules/declaration/schema.js';
 import { signCeb } from '../../src/modules/declaration/signature/xmldsig.js';
+import { sm2Verify } from '../../src/platform/crypto/sm2.js';
 import {
   guid,
   inventoryMessage,

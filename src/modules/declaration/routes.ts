@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { PlatformSigner } from '../../platform/crypto/signing.js';
 import type { App } from '../../platform/http/app.js';
 import { only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -50,7 +51,11 @@ function sender(p: Principal) {
   return { uscc, apiKeyId: p.kind === 'apiKey' ? p.keyId : null, userId: p.kind === 'user' ? p.userId : null };
 }
 
-export function declarationRoutes(app: App, svc: DeclarationService, opts: { messageBodyLimit: number }): void {
+export function declarationRoutes(
+  app: App,
+  svc: DeclarationService,
+  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner },
+): void {
   app.register(async (scope) => {
     // CEB messages arrive as XML; the body is kept as bytes (the signature covers them exactly).
     scope.addContentTypeParser(
@@ -188,10 +193,10 @@ export function declarationRoutes(app: App, svc: DeclarationService, opts: { mes
         }),
       },
     },
-    async (req) => {
+    async (req, rep) => {
       const uscc = tenantOf(req.principal) as string;
       const rows = await svc.receiptsAfter(uscc, req.query.after, req.query.limit);
-      return {
+      const body = JSON.stringify({
         items: rows.map((r) => ({
           seq: r.seq,
           type: r.type,
@@ -212,7 +217,16 @@ export function declarationRoutes(app: App, svc: DeclarationService, opts: { mes
             : {}),
         })),
         next: rows.length ? rows[rows.length - 1]!.seq : req.query.after,
-      };
+      });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const reply = rep as unknown as FastifyReply;
+      return reply
+        .header('x-cbec-timestamp', timestamp)
+        .header('x-cbec-key-id', opts.receiptSigner.keyId)
+        .header('x-cbec-signature', opts.receiptSigner.sign(`${timestamp}.${body}`))
+        .type('application/json; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(body);
     },
   );
 }

@@ -93,6 +93,8 @@ export const enterpriseViewSchema = z.object({
   statusReason: z.string().nullable(),
   pendingChange: z.record(z.string(), z.unknown()).nullable(),
   originZone: z.string().nullable(),
+  /** Every message of this enterprise must be signed (加签). */
+  requireSignature: z.boolean(),
   version: z.number(),
   submittedAt: z.string(),
   approvedAt: z.string().nullable(),

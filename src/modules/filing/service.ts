@@ -72,6 +72,7 @@ export class FilingService {
       statusReason: r.statusReason,
       pendingChange: pendingView,
       originZone: r.originZone,
+      requireSignature: r.requireSignature,
       version: r.version,
       submittedAt: r.submittedAt.toISOString(),
       approvedAt: r.approvedAt?.toISOString() ?? null,
