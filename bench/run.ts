@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildCeb } from '../src/modules/declaration/ceb/codec.js';
-import { orderMessage, orderRecord, PARTIES } from '../test/support/ceb.js';
+import { orderMessage, orderRecord, PARTIES } from '../src/modules/declaration/examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 300);

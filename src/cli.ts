@@ -167,6 +167,25 @@ ceb
     if (failed) process.exitCode = 1;
   });
 ceb
+  .command('example')
+  .description(
+    'Print a valid example message for the demo enterprises (not an official sample): order, payment, waybill',
+  )
+  .argument('<kind>', 'order | payment | waybill')
+  .option('--order-no <no>', 'the order number', `DEMO-${Date.now()}`)
+  .option('--json', 'the JSON form instead of XML')
+  .action(async (kind: string, o: { orderNo: string; json?: boolean }) => {
+    const ex = await import('./modules/declaration/examples.js');
+    const { buildCeb } = await import('./modules/declaration/ceb/codec.js');
+    const m =
+      kind === 'payment'
+        ? ex.paymentMessage(o.orderNo, `PAY-${o.orderNo}`)
+        : kind === 'waybill'
+          ? ex.waybillMessage(o.orderNo, `LN-${o.orderNo}`)
+          : ex.orderMessage([ex.orderRecord({ orderNo: o.orderNo })]);
+    process.stdout.write(o.json ? `${JSON.stringify(m, null, 2)}\n` : buildCeb(m));
+  });
+ceb
   .command('convert')
   .description('Print a CEB message in the other form (XML ⇄ JSON) on standard output')
   .argument('<file>')

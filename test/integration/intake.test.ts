@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
+import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
 import { declOrders } from '../../src/modules/declaration/schema.js';
 import { signCeb } from '../../src/modules/declaration/signature/xmldsig.js';
 import { sm2Verify } from '../../src/platform/crypto/sm2.js';
@@ -58,13 +59,17 @@ describe('declaration intake', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ orderNo: 'LZ-ORDER-0001', acturalPaid: '210.00000', status: '2' });
     expect(JSON.stringify(rows)).not.toContain('11010519491231002X');
-    const receipts = (
-      await t.app.inject({
-        method: 'GET',
-        url: '/api/v1/receipts?after=0',
-        headers: { authorization: `Bearer ${keys.ebp}` },
-      })
-    ).json();
+    const feed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/receipts?after=0',
+      headers: { authorization: `Bearer ${keys.ebp}` },
+    });
+    // signed by the platform: SM2 over `${timestamp}.${body}` with a key published at /.well-known/cbec-zone/keys
+    const published = (await t.app.inject({ method: 'GET', url: '/.well-known/cbec-zone/keys' })).json().keys;
+    const key = published.find((k: { keyId: string }) => k.keyId === feed.headers['x-cbec-key-id']);
+    const signedContent = `${feed.headers['x-cbec-timestamp']}.${feed.body}`;
+    expect(sm2Verify(signedContent, feed.headers['x-cbec-signature'] as string, key.publicKey)).toBe(true);
+    const receipts = feed.json();
     expect(receipts.items).toHaveLength(1);
     expect(receipts.items[0]).toMatchObject({
       type: 'CEB312Message',
@@ -235,6 +240,17 @@ describe('declaration intake', () => {
     const ok = await send(keys.logistics!, signedList());
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().receipt.status).toBe('accepted');
+
+    // the CEB622 receipt carries the platform's pre-entry number and validates against the XSD
+    const feed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/receipts?after=0&format=xml',
+      headers: { authorization: `Bearer ${keys.logistics}` },
+    });
+    expect(feed.statusCode, feed.body).toBe(200);
+    const r622 = feed.json().items.find((r: { type: string }) => r.type === 'CEB622Message');
+    expect(r622.record.preNo).toMatch(/^B\d{17}$/);
+    expect(validateCebXml(r622.xml, 'CEB622Message')).toEqual([]);
   });
 });
 

@@ -19,10 +19,17 @@ const AuditLog = lazy(() => import('./pages/AuditLog'));
 const AdminUsers = lazy(() => import('./pages/AdminUsers'));
 const ChangePassword = lazy(() => import('./pages/ChangePassword'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const Messages = lazy(() => import('./pages/Messages'));
+const Upload = lazy(() => import('./pages/Upload'));
+const Webhooks = lazy(() => import('./pages/Webhooks'));
+const Certificates = lazy(() => import('./pages/Certificates'));
 
 const ENTERPRISE: readonly UserRole[] = ['enterprise_admin', 'enterprise_operator'];
 const STAFF: readonly UserRole[] = [...OFFICER_ROLES, 'platform_admin'];
 const ADMIN: readonly UserRole[] = ['platform_admin'];
+const ENTERPRISE_ADMIN: readonly UserRole[] = ['enterprise_admin'];
+/** Who may read every enterprise's messages (the backend's message readers, less the enterprises). */
+const MESSAGE_MONITORS: readonly UserRole[] = ['customs', 'platform_admin'];
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -103,6 +110,46 @@ export default function App() {
                   }
                 />
                 <Route
+                  path="portal/messages"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <Messages scope="portal" />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/upload"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <Upload />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/webhooks"
+                  element={
+                    <RequireRole roles={ENTERPRISE_ADMIN}>
+                      <Page>
+                        <Webhooks />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/certificates"
+                  element={
+                    <RequireRole roles={ENTERPRISE_ADMIN}>
+                      <Page>
+                        <Certificates />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
                   path="console"
                   element={
                     <RequireRole roles={STAFF}>
@@ -118,6 +165,16 @@ export default function App() {
                     <RequireRole roles={STAFF}>
                       <Page>
                         <AuditLog />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/messages"
+                  element={
+                    <RequireRole roles={MESSAGE_MONITORS}>
+                      <Page>
+                        <Messages scope="console" />
                       </Page>
                     </RequireRole>
                   }

@@ -94,6 +94,8 @@ export interface Enterprise {
   statusReason: string | null;
   pendingChange: Record<string, unknown> | null;
   originZone: string | null;
+  /** Whether every message of the enterprise must be signed (absent from older backends). */
+  requireSignature?: boolean;
   version: number;
   submittedAt: string;
   approvedAt: string | null;
@@ -148,6 +150,129 @@ export interface Page<T> {
   total: number;
   page?: number;
   pageSize?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Declaration (三单申报一口接入)
+
+/** A reason a message was refused: the customs code, where (an element path), and why in both languages. */
+export interface DeclError {
+  code: string;
+  path: string;
+  message: string;
+  messageEn: string;
+}
+
+export interface DeclWarning {
+  path: string;
+  message: string;
+  messageEn: string;
+}
+
+export type MessageStatus = 'accepted' | 'rejected';
+
+/** A message of the message log (报文日志). */
+export interface MessageSummary {
+  id: string;
+  guid: string | null;
+  type: string;
+  senderUscc: string;
+  format: string;
+  status: MessageStatus;
+  recordCount: number;
+  businessKeys: string[];
+  errors: DeclError[] | null;
+  bodySize: number;
+  receivedAt: string;
+}
+
+/** The synchronous answer to a declaration (the format receipt, CEB900 style). */
+export interface FormatReceipt {
+  messageId: string;
+  guid: string | null;
+  type: string;
+  status: MessageStatus;
+  returnStatus: string;
+  returnInfo: string;
+  returnTime: string;
+  recordCount: number;
+  errors: DeclError[];
+  warnings: DeclWarning[];
+}
+
+export interface MessageDetail extends MessageSummary {
+  warnings: DeclWarning[] | null;
+  answer: { httpStatus: number; receipt: Partial<FormatReceipt> } | null;
+  bodySha256?: string;
+}
+
+/** A business receipt (回执) issued for a record of a message. */
+export interface Receipt {
+  seq: number;
+  type: string;
+  businessKey: string;
+  returnStatus: string;
+  returnTime: string;
+  returnInfo: string;
+  record: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface MessageQuery {
+  key?: string;
+  status?: MessageStatus;
+  type?: string;
+  sender?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** The answer to an upload: the receipt whatever the outcome (200, 400, 403, 409, 422), and whether it is a replay. */
+export interface UploadAnswer {
+  httpStatus: number;
+  receipt: FormatReceipt;
+  replay: boolean;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  fromSeq: number;
+  active: boolean;
+  createdAt: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface WebhookDelivery {
+  id: number;
+  endpointId: string;
+  url: string;
+  receiptSeq: number;
+  receiptType: string | null;
+  businessKey: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface SigningCertificate {
+  id: string;
+  serialHex: string;
+  fingerprint: string;
+  algorithm: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  addedAt: string;
+  revokedAt: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -237,43 +362,81 @@ function buildUrl(path: string, query?: Query): string {
   return `/api/v1${path}${s ? `?${s}` : ''}`;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
+async function send(method: string, url: string, headers: Record<string, string>, body?: BodyInit): Promise<Response> {
   try {
-    res = await fetch(buildUrl(path, query), {
-      method,
-      headers,
-      credentials: 'include',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await fetch(url, { method, headers, credentials: 'include', body });
   } catch {
     throw new ApiError(
       0,
       synthesized('NETWORK', '无法连接平台服务，请检查网络后重试', 'Cannot reach the platform; check the network'),
     );
   }
-  if (res.status === 204) return undefined as T;
+}
+
+async function readJson(res: Response): Promise<unknown> {
   const text = await res.text();
-  let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    json = undefined;
+    return undefined;
   }
-  if (!res.ok) {
-    if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') onUnauthorized?.();
-    if (isErrorBody(json)) {
-      const e = json.error;
-      throw new ApiError(res.status, { ...e, details: Array.isArray(e.details) ? e.details : [] });
-    }
-    throw new ApiError(
-      res.status,
-      synthesized(`HTTP_${res.status}`, `服务返回错误（${res.status}）`, `The server answered ${res.status}`),
+}
+
+function failure(path: string, status: number, json: unknown): ApiError {
+  if (status === 401 && path !== '/auth/login' && path !== '/auth/me') onUnauthorized?.();
+  if (isErrorBody(json)) {
+    const e = json.error;
+    return new ApiError(status, { ...e, details: Array.isArray(e.details) ? e.details : [] });
+  }
+  if (status === 413) {
+    return new ApiError(
+      status,
+      synthesized(
+        'PAYLOAD_TOO_LARGE',
+        '报文太大，超过平台允许的大小',
+        'The message is larger than the platform accepts',
+      ),
     );
   }
+  return new ApiError(
+    status,
+    synthesized(`HTTP_${status}`, `服务返回错误（${status}）`, `The server answered ${status}`),
+  );
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await send(method, buildUrl(path, query), headers, body === undefined ? undefined : JSON.stringify(body));
+  if (res.status === 204) return undefined as T;
+  const json = await readJson(res);
+  if (!res.ok) throw failure(path, res.status, json);
   return json as T;
+}
+
+function isReceiptBody(x: unknown): x is { receipt: FormatReceipt } {
+  if (!x || typeof x !== 'object') return false;
+  const r = (x as { receipt?: unknown }).receipt;
+  return !!r && typeof r === 'object' && typeof (r as { status?: unknown }).status === 'string';
+}
+
+/**
+ * Declares one message (报文), sent as is: a File keeps its bytes exactly (a signature covers them). The hub answers
+ * with the receipt both when it accepts and when it refuses (400, 403, 409, 422); other failures (401, 413 …) come in
+ * the platform's error shape and are thrown as an ApiError.
+ */
+export async function uploadMessage(body: Blob | string, format: 'xml' | 'json'): Promise<UploadAnswer> {
+  const res = await send(
+    'POST',
+    buildUrl('/messages'),
+    { accept: 'application/json', 'content-type': format === 'json' ? 'application/json' : 'application/xml' },
+    body,
+  );
+  const json = await readJson(res);
+  if (isReceiptBody(json)) {
+    return { httpStatus: res.status, receipt: json.receipt, replay: res.headers.get('x-cbec-replay') === 'true' };
+  }
+  throw failure('/messages', res.ok ? 502 : res.status, json);
 }
 
 const enc = encodeURIComponent;
@@ -333,6 +496,40 @@ export const api = {
     resetPassword: (id: string, password: string) => request<void>('POST', `/users/${enc(id)}/password`, { password }),
     setStatus: (id: string, status: 'active' | 'disabled') =>
       request<{ user: UserRecord }>('PATCH', `/users/${enc(id)}`, { status }).then((r) => r.user),
+  },
+  messages: {
+    list: (q: MessageQuery) => request<Page<MessageSummary>>('GET', '/messages', undefined, { ...q }),
+    get: (id: string) => request<{ message: MessageDetail; receipts: Receipt[] }>('GET', `/messages/${enc(id)}`),
+    /** Where the raw body (the message exactly as received) is downloaded from. */
+    bodyUrl: (id: string) => `/api/v1/messages/${enc(id)}/body`,
+    upload: uploadMessage,
+  },
+  webhooks: {
+    list: (uscc: string) =>
+      request<{ items: WebhookEndpoint[] }>('GET', `/enterprises/${enc(uscc)}/webhooks`).then((r) => r.items),
+    create: (uscc: string, url: string) =>
+      request<{ endpoint: WebhookEndpoint }>('POST', `/enterprises/${enc(uscc)}/webhooks`, { url }).then(
+        (r) => r.endpoint,
+      ),
+    remove: (uscc: string, id: string) => request<void>('DELETE', `/enterprises/${enc(uscc)}/webhooks/${enc(id)}`),
+    deliveries: (uscc: string, q: { status?: DeliveryStatus; page?: number; pageSize?: number }) =>
+      request<Page<WebhookDelivery>>('GET', `/enterprises/${enc(uscc)}/webhooks/deliveries`, undefined, q),
+    replay: (uscc: string, id: number) =>
+      request<{ delivery: WebhookDelivery }>(
+        'POST',
+        `/enterprises/${enc(uscc)}/webhooks/deliveries/${enc(String(id))}/replay`,
+      ).then((r) => r.delivery),
+  },
+  certificates: {
+    list: (uscc: string) =>
+      request<{ items: SigningCertificate[] }>('GET', `/enterprises/${enc(uscc)}/certificates`).then((r) => r.items),
+    add: (uscc: string, certificate: string) =>
+      request<{ certificate: SigningCertificate }>('POST', `/enterprises/${enc(uscc)}/certificates`, {
+        certificate,
+      }).then((r) => r.certificate),
+    revoke: (uscc: string, id: string) => request<void>('DELETE', `/enterprises/${enc(uscc)}/certificates/${enc(id)}`),
+    setPolicy: (uscc: string, requireSignature: boolean) =>
+      request<void>('PUT', `/enterprises/${enc(uscc)}/signature-policy`, { requireSignature }),
   },
   audit: {
     list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string }) =>

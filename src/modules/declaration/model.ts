@@ -152,6 +152,14 @@ export function partyCodes(head: CebRecord): { field: string; code: string; role
 
 // ---- appType rules (ceb-messages.md §2.3, §5.2 (b)(c); platform-decisions.md "Messages") --------------------
 
+const KIND_ZH: Record<RecordKind, string> = {
+  order: '订单',
+  payment: '支付单',
+  waybill: '运单',
+  inventory: '清单',
+  document: '单证',
+};
+
 export type Existing = { appTime: string; status: string; declared: boolean } | undefined;
 
 export type AppTypeDecision =
@@ -163,7 +171,13 @@ export type AppTypeDecision =
  * 1 新增: the key must be new. 2 变更 / 3 删除: the key must exist, the message must not be older than the stored
  * one (-xxx014 旧报文), and nothing may change once a list was declared on it (-301011).
  */
-export function decideAppType(kind: RecordKind, appType: string, appTime: string, existing: Existing): AppTypeDecision {
+export function decideAppType(
+  kind: RecordKind,
+  appType: string,
+  appTime: string,
+  existing: Existing,
+  key = '',
+): AppTypeDecision {
   const codes = codesOf(kind);
   if (appType === '1') {
     if (existing && existing.status !== 'deleted') {
@@ -171,7 +185,10 @@ export function decideAppType(kind: RecordKind, appType: string, appTime: string
         action: 'refuse',
         error: {
           code: codes.duplicate,
-          message: { zh: '已存在相同编号的单证', en: 'A document with the same number exists already' },
+          message: {
+            zh: `已存在相同编号的${KIND_ZH[kind]}（${key}）`,
+            en: `A ${kind} with the same number exists already (${key})`,
+          },
         },
       };
     }
@@ -267,6 +284,19 @@ export function receiptRecord(
     else if (f.minOccurs > 0) out[f.name] = '';
   }
   return out;
+}
+
+/**
+ * Whether the platform gives this message's records a pre-entry number (预录入号, preNo, 18 characters): the
+ * receipt requires one and the sender may not set it (it is the data exchange's to give: -625008).
+ */
+export function needsPreNo(spec: MessageSpec): boolean {
+  return receiptFields(spec.receiptType).some((f) => f.kind === 'field' && f.name === 'preNo' && f.minOccurs > 0);
+}
+
+/** The platform's pre-entry number: B, the Asia/Shanghai date, and a 9-digit sequence (18 characters). */
+export function preNoOf(date: Date, seq: number): string {
+  return `B${cebTime(date, false).slice(0, 8)}${String(seq % 1_000_000_000).padStart(9, '0')}`;
 }
 
 /** The returnInfo of the first receipt of an accepted record: 新增申报成功[guid] as in the official samples. */

@@ -45,6 +45,15 @@ export function formatReceiptXml(r: FormatReceipt, oriCopMsgId = ''): string {
   });
 }
 
+/** A stored receipt as its CEB message (one record), built strictly: a receipt that would not validate is a bug. */
+function receiptXml(type: string, record: unknown): string {
+  try {
+    return buildCeb({ type: type as 'CEB312Message', version: '1.0', records: [record as Record<string, string>] });
+  } catch (e) {
+    throw new Error(`receipt ${type} does not validate: ${(e as Error).message}`);
+  }
+}
+
 function sender(p: Principal) {
   const uscc = tenantOf(p);
   if (!uscc) throw AppError.forbidden();
@@ -206,15 +215,7 @@ export function declarationRoutes(
           returnInfo: r.returnInfo,
           messageId: r.messageId,
           record: r.record,
-          ...(req.query.format === 'xml'
-            ? {
-                xml: buildCeb({
-                  type: r.type as 'CEB312Message',
-                  version: '1.0',
-                  records: [r.record as Record<string, string>],
-                }),
-              }
-            : {}),
+          ...(req.query.format === 'xml' ? { xml: receiptXml(r.type, r.record) } : {}),
         })),
         next: rows.length ? rows[rows.length - 1]!.seq : req.query.after,
       });

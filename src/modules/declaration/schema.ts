@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   numeric,
+  pgSequence,
   pgTable,
   smallint,
   text,
@@ -21,6 +22,9 @@ import {
  */
 
 const money = (name: string) => numeric(name, { precision: 19, scale: 5 });
+
+/** Numbers the platform's pre-entry numbers (预录入号, preNo) given to lists and other declarations at intake. */
+export const declPreNoSeq = pgSequence('decl_pre_no_seq', { startWith: 1, increment: 1 });
 
 /** Every message received, accepted or rejected, with its raw body (encrypted) and the synchronous answer. */
 export const declMessages = pgTable(

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
-import type { Database, Tx } from '../../platform/db/client.js';
+import { type Database, rowsOf, type Tx } from '../../platform/db/client.js';
 import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
@@ -16,7 +17,9 @@ import {
   itemsOf,
   MESSAGE_SPECS,
   type MessageSpec,
+  needsPreNo,
   partyCodes,
+  preNoOf,
   receiptRecord,
   recordPath,
   text,
@@ -288,7 +291,8 @@ export class DeclarationService {
     // appType semantics against stored versions: duplicates, not found, old messages, changes after declaration.
     const existing = await existingVersions(this.db, spec.kind, spec.type, [...seen.keys()]);
     heads.forEach((h, i) => {
-      const d = decideAppType(spec.kind, text(h.appType), text(h.appTime), existing.get(businessKey(spec, h)));
+      const key = businessKey(spec, h);
+      const d = decideAppType(spec.kind, text(h.appType), text(h.appTime), existing.get(key), key);
       if (d.action === 'refuse') errors.push({ ...d.error, path: `${recordPath(spec, i)}/appType` });
     });
     if (spec.kind === 'inventory') {
@@ -343,6 +347,20 @@ export class DeclarationService {
     const signed = !!message.signature;
     try {
       await this.db.transaction(async (tx) => {
+        // The platform gives lists and other declarations their pre-entry number (预录入号) when the sender has none.
+        if (needsPreNo(spec)) {
+          const missing = heads.filter((h) => !text(h.preNo));
+          if (missing.length) {
+            const seqs = rowsOf<{ n: string }>(
+              await tx.execute(
+                sql`select nextval('decl_pre_no_seq')::text as n from generate_series(1, ${missing.length})`,
+              ),
+            );
+            missing.forEach((h, i) => {
+              h.preNo = preNoOf(now, Number(seqs[i]?.n));
+            });
+          }
+        }
         await this.saveMessage(
           tx,
           messageId,

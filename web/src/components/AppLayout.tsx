@@ -1,10 +1,16 @@
 import {
+  ApiOutlined,
   AuditOutlined,
+  CloudUploadOutlined,
+  DatabaseOutlined,
   DownOutlined,
   FileProtectOutlined,
   KeyOutlined,
   LockOutlined,
   LogoutOutlined,
+  MonitorOutlined,
+  NotificationOutlined,
+  SafetyCertificateOutlined,
   SolutionOutlined,
   TeamOutlined,
   UserOutlined,
@@ -54,14 +60,58 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
   if (isEnterpriseUser(me.role)) {
     items.push(
       { key: '/portal', icon: <FileProtectOutlined />, label: <Link to="/portal">{tr('nav.portal')}</Link> },
+      {
+        key: '/portal/messages',
+        icon: <DatabaseOutlined />,
+        label: <Link to="/portal/messages">{tr('nav.messages')}</Link>,
+      },
+      {
+        key: '/portal/upload',
+        icon: <CloudUploadOutlined />,
+        label: <Link to="/portal/upload">{tr('nav.upload')}</Link>,
+      },
+    );
+    if (me.role === 'enterprise_admin') {
+      items.push(
+        {
+          key: '/portal/webhooks',
+          icon: <NotificationOutlined />,
+          label: <Link to="/portal/webhooks">{tr('nav.webhooks')}</Link>,
+        },
+        {
+          key: '/portal/certificates',
+          icon: <SafetyCertificateOutlined />,
+          label: <Link to="/portal/certificates">{tr('nav.certificates')}</Link>,
+        },
+      );
+    }
+    items.push(
       { key: '/portal/api-keys', icon: <KeyOutlined />, label: <Link to="/portal/api-keys">{tr('nav.apiKeys')}</Link> },
+      {
+        key: 'api-docs',
+        icon: <ApiOutlined />,
+        label: (
+          <a href="/docs" target="_blank" rel="noreferrer" data-testid="nav-api-docs">
+            {tr('nav.apiDocs')}
+          </a>
+        ),
+      },
     );
   }
   if (isOfficer(me.role) || me.role === 'platform_admin') {
-    items.push(
-      { key: '/console', icon: <SolutionOutlined />, label: <Link to="/console">{tr('nav.console')}</Link> },
-      { key: '/console/audit', icon: <AuditOutlined />, label: <Link to="/console/audit">{tr('nav.audit')}</Link> },
-    );
+    items.push({ key: '/console', icon: <SolutionOutlined />, label: <Link to="/console">{tr('nav.console')}</Link> });
+    if (me.role === 'customs' || me.role === 'platform_admin') {
+      items.push({
+        key: '/console/messages',
+        icon: <MonitorOutlined />,
+        label: <Link to="/console/messages">{tr('nav.monitor')}</Link>,
+      });
+    }
+    items.push({
+      key: '/console/audit',
+      icon: <AuditOutlined />,
+      label: <Link to="/console/audit">{tr('nav.audit')}</Link>,
+    });
   }
   if (me.role === 'platform_admin') {
     items.push({

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CebMessageDef, CebNodeDef } from './definition-types.js';
 import { CEB_MESSAGE_DEFS, CEB_NAMESPACE, type CebMessageType } from './definitions.generated.js';
-import { normalizeValue, type Problem, valueProblem } from './values.js';
+import { fieldCheck, normalizeValue, type Problem, valueProblem } from './values.js';
 import { escapeXml, parseXmlTree, serializeElement, type XmlElement } from './xml-tree.js';
 
 export const DSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
@@ -162,11 +162,12 @@ function collectLines(el: XmlElement, children: CebNodeDef[], path: string, line
   for (const child of el.children) {
     const name = child.local;
     if (child.ns === CEB_NAMESPACE && ignored?.includes(name)) continue;
-    const def = byName.get(name);
-    if (!def || child.ns !== (def.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE)) continue;
+    const info = byName.get(name);
+    if (!info || child.ns !== info.ns) continue;
     const index = (counts.get(name) ?? 0) + 1;
     counts.set(name, index);
-    const p = isRepeatable(def) ? `${path}/${name}[${index}]` : `${path}/${name}`;
+    const { def } = info;
+    const p = info.repeatable ? `${path}/${name}[${index}]` : `${path}/${name}`;
     lines.set(p, child.line);
     if (def.kind === 'group') collectLines(child, def.children, p, lines);
   }
@@ -174,30 +175,50 @@ function collectLines(el: XmlElement, children: CebNodeDef[], path: string, line
 
 const isRepeatable = (def: { maxOccurs: number | 'unbounded' }) => def.maxOccurs !== 1;
 
-/** Per list of child definitions: lookups by name (the first definition of a name, as Array#find). */
-interface GroupInfo {
-  byName: Map<string, CebNodeDef>;
-  position: Map<string, number>;
+/** A child definition, with what reading and validating it needs. */
+interface ChildInfo {
+  def: CebNodeDef;
+  /** Position in the XSD's sequence. */
+  position: number;
+  repeatable: boolean;
+  /** DSIG for ds:Signature, CEB for everything else. */
+  ns: string;
+  /** For fields: valueProblem(normalizeValue(value)) with its fast path. */
+  check: ((value: string) => Problem | null) | null;
 }
 
+interface GroupInfo {
+  /** The first definition of each name, as Array#find found it. */
+  byName: Map<string, ChildInfo>;
+  /** Every definition, in order. */
+  list: ChildInfo[];
+}
+
+/** Per list of child definitions (a group's content), computed once. */
 const groupInfos = new WeakMap<CebNodeDef[], GroupInfo>();
 
 function groupInfo(children: CebNodeDef[]): GroupInfo {
   let info = groupInfos.get(children);
   if (!info) {
-    info = { byName: new Map(), position: new Map() };
-    children.forEach((d, i) => {
-      if (!info?.byName.has(d.name)) {
-        info?.byName.set(d.name, d);
-        info?.position.set(d.name, i);
-      }
+    const byName = new Map<string, ChildInfo>();
+    const list = children.map((def, position): ChildInfo => {
+      const ns = def.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE;
+      const check = def.kind === 'field' ? fieldCheck(def.type) : null;
+      const child = { def, position, repeatable: isRepeatable(def), ns, check };
+      if (!byName.has(def.name)) byName.set(def.name, child);
+      return child;
     });
+    info = { byName, list };
     groupInfos.set(children, info);
   }
   return info;
 }
 
-/** Reads the element children of `el` by name (order-insensitive) into a record keyed by XSD names. */
+/**
+ * Reads the element children of `el` by name (order-insensitive) into a record keyed by XSD names. Property names
+ * are taken from the definitions (internalised string constants), not from the document: V8 then finds them
+ * without hashing a fresh string on every access.
+ */
 function readGroup(el: XmlElement, children: CebNodeDef[], path: Path, c: Collector): Record<string, Json> {
   const out: Record<string, Json> = {};
   if (el.text !== '' && el.text.trim() !== '') {
@@ -209,14 +230,16 @@ function readGroup(el: XmlElement, children: CebNodeDef[], path: Path, c: Collec
       c.error(pathString(path), { zh: `不允许的属性${attr}`, en: `unexpected attribute ${attr}` }, el.line);
     }
   }
-  const { byName, position } = groupInfo(children);
-  const ignored = IGNORED_ELEMENTS[el.local];
-  let counts: Map<string, number> | undefined;
+  const { byName } = groupInfo(children);
+  // path.name is el.local (or, for the root, its type): the tables only name record groups.
+  const ignored = IGNORED_ELEMENTS[path.name];
+  /** Repeatable children that were counted but not kept (a field with elements), for the indexes of the next. */
+  let skipped: Map<string, number> | undefined;
   let last = -1;
   let inOrder = true;
   for (const child of el.children) {
-    const name = child.local;
-    if (child.ns === CEB_NAMESPACE && ignored?.includes(name)) {
+    if (ignored !== undefined && child.ns === CEB_NAMESPACE && ignored.includes(child.local)) {
+      const name = child.local;
       c.warn(
         under(path, name),
         { zh: `忽略XSD未定义的元素${name}`, en: `ignored ${name}, not in the XSD` },
@@ -224,24 +247,28 @@ function readGroup(el: XmlElement, children: CebNodeDef[], path: Path, c: Collec
       );
       continue;
     }
-    const def = byName.get(name);
-    const expectedNs = def?.kind === 'signature' ? DSIG_NAMESPACE : CEB_NAMESPACE;
-    if (!def || child.ns !== expectedNs) {
+    const info = byName.get(child.local);
+    if (info === undefined || child.ns !== info.ns) {
       const where = child.ns ? `{${child.ns}}${child.local}` : child.local;
       c.error(under(path, child.local), { zh: `不允许的元素${where}`, en: `unexpected element ${where}` }, child.line);
       continue;
     }
-    // Only repeatable elements carry an index in their path.
+    const { def } = info;
+    const name = def.name;
+    // Only repeatable elements carry an index in their path: the how-many-th of that name in this group.
     let index = 0;
-    if (isRepeatable(def)) {
-      counts ??= new Map();
-      index = (counts.get(name) ?? 0) + 1;
-      counts.set(name, index);
+    if (info.repeatable) {
+      const list = out[name] as Json[] | undefined;
+      index = (list === undefined ? 0 : list.length) + (skipped?.get(name) ?? 0) + 1;
     }
     let value: Json;
     switch (def.kind) {
       case 'field':
         if (child.children.length > 0) {
+          if (index !== 0) {
+            skipped ??= new Map();
+            skipped.set(name, (skipped.get(name) ?? 0) + 1);
+          }
           c.error(
             pathString(childPath(path, def, index)),
             { zh: '字段不允许包含子元素', en: 'a field cannot contain elements' },
@@ -261,39 +288,38 @@ function readGroup(el: XmlElement, children: CebNodeDef[], path: Path, c: Collec
         value = readSignature(child, pathString(childPath(path, def, index)), c);
         break;
     }
-    let added = false;
     if (index !== 0) {
       const list = out[name] as Json[] | undefined;
-      if (list) list.push(value);
-      else {
-        out[name] = [value];
-        added = true;
+      if (list !== undefined) {
+        list.push(value);
+        continue;
       }
-    } else if (!(name in out)) {
+      out[name] = [value];
+    } else if (out[name] === undefined) {
+      // (the same as `!(name in out)`: out only ever holds defined values under XSD names)
       out[name] = value;
-      added = true;
-    } else if (JSON.stringify(out[name]) === JSON.stringify(value)) {
-      c.warn(
-        pathString(childPath(path, def, index)),
-        { zh: `重复的相同元素${name}已合并`, en: `identical duplicate ${name} merged` },
-        child.line,
-      );
     } else {
-      c.error(
-        pathString(childPath(path, def, index)),
-        { zh: `重复的元素${name}`, en: `duplicate element ${name}` },
-        child.line,
-      );
+      if (JSON.stringify(out[name]) === JSON.stringify(value)) {
+        c.warn(
+          pathString(childPath(path, def, index)),
+          { zh: `重复的相同元素${name}已合并`, en: `identical duplicate ${name} merged` },
+          child.line,
+        );
+      } else {
+        c.error(
+          pathString(childPath(path, def, index)),
+          { zh: `重复的元素${name}`, en: `duplicate element ${name}` },
+          child.line,
+        );
+      }
+      continue;
     }
-    if (added) {
-      // Keys are kept in insertion order; they need re-ordering only when the document's order is not the XSD's.
-      const at = position.get(name) ?? 0;
-      if (at < last) inOrder = false;
-      last = at;
-    }
+    // A new key. Keys stay in insertion order; they need re-ordering only when the document's is not the XSD's.
+    if (info.position < last) inOrder = false;
+    last = info.position;
   }
-  const fill = FILL_FROM[el.local];
-  if (fill) {
+  const fill = FILL_FROM[path.name];
+  if (fill !== undefined) {
     for (const [target, source] of Object.entries(fill)) {
       if (out[target] === undefined && typeof out[source] === 'string') {
         out[target] = out[source];
@@ -479,51 +505,57 @@ function validateGroup(record: Json, children: CebNodeDef[], path: Path, c: Coll
     c.error(pathString(path), { zh: '必须为对象', en: 'must be an object' });
     return;
   }
-  const { byName } = groupInfo(children);
+  const { byName, list } = groupInfo(children);
   for (const key of Object.keys(record)) {
     if (!byName.has(key)) c.error(under(path, key), { zh: `未知的元素${key}`, en: `unknown element ${key}` });
   }
-  for (const def of children) {
+  for (const child of list) {
+    const { def } = child;
     const value = record[def.name];
-    let items: Json[];
-    if (value === undefined) items = [];
-    else if (isRepeatable(def)) {
-      if (!Array.isArray(value)) {
-        c.error(under(path, def.name), { zh: '必须为数组', en: 'must be an array' });
-        continue;
+    if (value === undefined) {
+      checkOccurs(0, def, path, c);
+    } else if (!Array.isArray(value)) {
+      if (child.repeatable) c.error(under(path, def.name), { zh: '必须为数组', en: 'must be an array' });
+      else {
+        checkOccurs(1, def, path, c);
+        validateNode(value, child, path, 1, c);
       }
-      items = value;
-    } else if (Array.isArray(value) && value.length > 1) {
-      items = value; // only `records` of CEB711 gets here (see toXsdNames): report the count below
-    } else if (Array.isArray(value)) {
+    } else if (child.repeatable || value.length > 1) {
+      // (a non-repeatable array gets here only for `records` of CEB711, see toXsdNames: the count is reported)
+      checkOccurs(value.length, def, path, c);
+      for (let i = 0; i < value.length; i++) {
+        if (i in value) validateNode(value[i], child, path, i + 1, c); // skips holes, as forEach did
+      }
+    } else {
       c.error(under(path, def.name), { zh: '不能为数组', en: 'must not be an array' });
-      continue;
-    } else items = [value];
-    if (items.length < def.minOccurs) {
-      const message =
-        def.minOccurs === 1
-          ? { zh: `缺少必填元素${def.name}`, en: `missing required element ${def.name}` }
-          : { zh: `${def.name}至少${def.minOccurs}个`, en: `at least ${def.minOccurs} ${def.name} required` };
-      c.error(under(path, def.name), message, c.lineOf(pathString(path)));
-    }
-    if (def.maxOccurs !== 'unbounded' && items.length > def.maxOccurs) {
-      c.error(
-        under(path, def.name),
-        {
-          zh: `${def.name}有${items.length}个，最多${def.maxOccurs}个`,
-          en: `${items.length} ${def.name}, at most ${def.maxOccurs} allowed`,
-        },
-        c.lineOf(pathString(childPath(path, def, def.maxOccurs + 1))),
-      );
-    }
-    for (let i = 0; i < items.length; i++) {
-      if (i in items) validateNode(items[i], def, path, i + 1, c); // skips holes, as forEach did
     }
   }
 }
 
-/** Checks the `index`th (1-based) value of `def` in the group at `parent`. */
-function validateNode(value: Json, def: CebNodeDef, parent: Path, index: number, c: Collector): void {
+/** minOccurs/maxOccurs of `def` for `count` values in the group at `path`. */
+function checkOccurs(count: number, def: CebNodeDef, path: Path, c: Collector): void {
+  if (count < def.minOccurs) {
+    const message =
+      def.minOccurs === 1
+        ? { zh: `缺少必填元素${def.name}`, en: `missing required element ${def.name}` }
+        : { zh: `${def.name}至少${def.minOccurs}个`, en: `at least ${def.minOccurs} ${def.name} required` };
+    c.error(under(path, def.name), message, c.lineOf(pathString(path)));
+  }
+  if (def.maxOccurs !== 'unbounded' && count > def.maxOccurs) {
+    c.error(
+      under(path, def.name),
+      {
+        zh: `${def.name}有${count}个，最多${def.maxOccurs}个`,
+        en: `${count} ${def.name}, at most ${def.maxOccurs} allowed`,
+      },
+      c.lineOf(pathString(childPath(path, def, def.maxOccurs + 1))),
+    );
+  }
+}
+
+/** Checks the `index`th (1-based) value of a child definition in the group at `parent`. */
+function validateNode(value: Json, child: ChildInfo, parent: Path, index: number, c: Collector): void {
+  const { def } = child;
   switch (def.kind) {
     case 'group':
       validateGroup(value, def.children, childPath(parent, def, index), c);
@@ -533,7 +565,7 @@ function validateNode(value: Json, def: CebNodeDef, parent: Path, index: number,
         c.error(pathString(childPath(parent, def, index)), { zh: '取值必须为字符串', en: 'must be a string' });
         return;
       }
-      const problem = valueProblem(normalizeValue(value, def.type), def.type);
+      const problem = (child.check as (value: string) => Problem | null)(value);
       if (problem) c.error(pathString(childPath(parent, def, index)), problem);
       return;
     }

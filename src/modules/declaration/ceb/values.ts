@@ -53,11 +53,15 @@ export function decimalDigits(value: string): { total: number; fraction: number 
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
+/** Digits of the last decimal read by scanDecimal (module state rather than an object per call). */
+let scannedTotal = 0;
+let scannedFraction = 0;
+
 /**
- * Checks /^[+-]?(\d+(\.\d*)?|\.\d+)$/ and counts the digits as decimalDigits does, in one pass without allocating;
- * null when `value` is not a decimal.
+ * Checks /^[+-]?(\d+(\.\d*)?|\.\d+)$/ and counts the digits as decimalDigits does (into scannedTotal and
+ * scannedFraction), in one pass without allocating.
  */
-function scanDecimal(value: string): { total: number; fraction: number } | null {
+function scanDecimal(value: string): boolean {
   const n = value.length;
   let i = 0;
   const first = value.charCodeAt(0);
@@ -72,33 +76,53 @@ function scanDecimal(value: string): { total: number; fraction: number } | null 
     while (i < n && isDigit(value.charCodeAt(i))) i++;
     fracEnd = i;
   }
-  if (i !== n || (intEnd === intStart && fracEnd === fracStart)) return null;
+  if (i !== n || (intEnd === intStart && fracEnd === fracStart)) return false;
   let lead = intStart;
   while (lead < intEnd && value.charCodeAt(lead) === 0x30) lead++;
   let trail = fracEnd;
   while (trail > fracStart && value.charCodeAt(trail - 1) === 0x30) trail--;
-  const fraction = trail - fracStart;
-  return { total: Math.max(1, intEnd - lead + fraction), fraction };
+  scannedFraction = trail - fracStart;
+  scannedTotal = Math.max(1, intEnd - lead + scannedFraction);
+  return true;
+}
+
+/** The number written by the ASCII digits value[from, from + len). */
+function digitsAt(value: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) v = v * 10 + value.charCodeAt(i) - 0x30;
+  return v;
+}
+
+/** Whether `value` is a valid date/time in `format` (the CEB formats: digits only, calendar checked). */
+function dateOk(value: string, format: NonNullable<CebSimpleType['dateFormat']>): boolean {
+  if (value.length !== format.length || value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  const month = digitsAt(value, 4, 2);
+  const day = digitsAt(value, 6, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  // Every month has 28 days; only later days need the calendar (Date.UTC, as before, including its 1900 + yy
+  // reading of the years 0000-0099).
+  if (day > 28 && day > new Date(Date.UTC(digitsAt(value, 0, 4), month, 0)).getUTCDate()) return false;
+  if (format.length >= 12 && (digitsAt(value, 8, 2) > 23 || digitsAt(value, 10, 2) > 59)) return false;
+  if (format.length >= 14 && digitsAt(value, 12, 2) > 59) return false;
+  return true;
 }
 
 function dateProblem(value: string, format: NonNullable<CebSimpleType['dateFormat']>): Problem | null {
-  const bad = () => ({ zh: `日期时间格式应为${format}`, en: `expected a date/time in the format ${format}` });
-  if (value.length !== format.length || value.length === 0) return bad();
-  for (let i = 0; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return bad();
-  const num = (from: number, len: number) => {
-    let v = 0;
-    for (let i = from; i < from + len; i++) v = v * 10 + value.charCodeAt(i) - 0x30;
-    return v;
-  };
-  const month = num(4, 2);
-  const day = num(6, 2);
-  if (month < 1 || month > 12 || day < 1) return bad();
-  // Every month has 28 days; only later days need the calendar (Date.UTC, as before, including its 1900 + yy
-  // reading of the years 0000-0099).
-  if (day > 28 && day > new Date(Date.UTC(num(0, 4), month, 0)).getUTCDate()) return bad();
-  if (format.length >= 12 && (num(8, 2) > 23 || num(10, 2) > 59)) return bad();
-  if (format.length >= 14 && num(12, 2) > 59) return bad();
-  return null;
+  if (dateOk(value, format)) return null;
+  return { zh: `日期时间格式应为${format}`, en: `expected a date/time in the format ${format}` };
+}
+
+/** Whether `value` contains a surrogate pair (then it has fewer code points than UTF-16 units). */
+function hasSurrogatePair(value: string): boolean {
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) return true;
+    }
+  }
+  return false;
 }
 
 /** Length in Unicode code points ([...value].length), without building the array. */
@@ -136,8 +160,8 @@ export function valueProblem(value: string, type: CebSimpleType): Problem | null
   }
   switch (type.base) {
     case 'decimal': {
-      const digits = scanDecimal(value);
-      if (digits === null) return { zh: `“${value}”不是有效的数值`, en: `'${value}' is not a decimal number` };
+      if (!scanDecimal(value)) return { zh: `“${value}”不是有效的数值`, en: `'${value}' is not a decimal number` };
+      const digits = { total: scannedTotal, fraction: scannedFraction };
       if (type.fractionDigits !== undefined && digits.fraction > type.fractionDigits) {
         const spec = decimalSpec(type);
         return {
@@ -214,4 +238,67 @@ export function valueProblem(value: string, type: CebSimpleType): Problem | null
 
 function decimalSpec(type: CebSimpleType): string {
   return `N${type.totalDigits ?? ''}${type.fractionDigits !== undefined ? `,${type.fractionDigits}` : ''}`;
+}
+
+/**
+ * The check of a field of this type: valueProblem(normalizeValue(value, type), type), with a fast path that accepts
+ * the ordinary valid values without normalising or allocating (anything else, and every problem, goes through
+ * valueProblem, which stays the one definition of the rules and messages). Compiled once per type.
+ */
+export function fieldCheck(type: CebSimpleType): (value: string) => Problem | null {
+  let check = fieldChecks.get(type);
+  if (!check) {
+    const fast = fastAccept(type);
+    check = fast
+      ? (value) => (fast(value) ? null : valueProblem(normalizeValue(value, type), type))
+      : (value) => valueProblem(normalizeValue(value, type), type);
+    fieldChecks.set(type, check);
+  }
+  return check;
+}
+
+const fieldChecks = new WeakMap<CebSimpleType, (value: string) => Problem | null>();
+
+/**
+ * A predicate that is true only for values that valueProblem(normalizeValue(value, type), type) accepts (false
+ * means "not sure"), for the facets the CEB schemas use; null for the other types.
+ */
+function fastAccept(type: CebSimpleType): ((value: string) => boolean) | null {
+  if (type.fixed !== undefined || type.enumeration || type.pattern || type.whiteSpace === 'replace') return null;
+  const { totalDigits, fractionDigits } = type;
+  switch (type.base) {
+    case 'decimal':
+      // A decimal has no white space, so normalising leaves it as it is.
+      if (type.dateFormat) return null;
+      return (value) =>
+        scanDecimal(value) &&
+        (fractionDigits === undefined || scannedFraction <= fractionDigits) &&
+        (totalDigits === undefined || scannedTotal <= totalDigits);
+    case 'int':
+      if (type.dateFormat) return null;
+      // Up to 9 digits is always a 32-bit integer; scanDecimal counts the digits as decimalDigits does.
+      return (value) =>
+        INT.test(value) &&
+        value.length <= 9 &&
+        scanDecimal(value) &&
+        (totalDigits === undefined || scannedTotal <= totalDigits);
+    case 'string':
+    case 'ID': {
+      const { length, maxLength, minLength, dateFormat } = type;
+      const collapse = type.whiteSpace === 'collapse' || type.base !== 'string' || dateFormat !== undefined;
+      return (value) => {
+        if (collapse && !isCollapsed(value)) return false;
+        // value.length counts UTF-16 units: the code points are as many without surrogate pairs, and at least half.
+        const units = value.length;
+        if (maxLength !== undefined && units > maxLength) return false;
+        if (length !== undefined && (units !== length || hasSurrogatePair(value))) return false;
+        if (minLength !== undefined && units < 2 * minLength && (units < minLength || hasSurrogatePair(value))) {
+          return false;
+        }
+        return dateFormat === undefined || dateOk(value, dateFormat);
+      };
+    }
+    default:
+      return null;
+  }
 }

@@ -254,6 +254,7 @@ const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 /** Characters XML 1.0 does not allow anywhere (saxes: "disallowed character"); surrogates are checked apart. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters XML 1.0 forbids
 const DISALLOWED_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -345,21 +346,70 @@ function decodeReferences(s: string): string | null {
   return from === 0 ? s : out + s.slice(from);
 }
 
+/** Hash of the name read by the last scanQName (module state rather than an object per call). */
+let scannedHash = 0;
+
 /** The end of the ASCII QName starting at `i` (prefix:local, both NCNames), or -1 when it is not one. */
 function scanQName(text: string, i: number): number {
   let c = text.charCodeAt(i);
   if (!(c < 128 && NAME_CHAR[c] === 3)) return -1;
+  let hash = c;
   let colon = -1;
   for (i++; ; i++) {
     c = text.charCodeAt(i);
-    if (c < 128 && NAME_CHAR[c] !== 0) continue;
+    if (c < 128 && NAME_CHAR[c] !== 0) {
+      hash = (Math.imul(hash, 31) + c) | 0;
+      continue;
+    }
     if (c !== COLON) break;
     if (colon !== -1) return -1;
     colon = i;
+    hash = (Math.imul(hash, 31) + c) | 0;
     const next = text.charCodeAt(i + 1);
     if (!(next < 128 && NAME_CHAR[next] === 3)) return -1;
   }
+  scannedHash = hash;
   return i;
+}
+
+/** A qualified name split into prefix and local name, all three internalised strings. */
+interface QName {
+  qname: string;
+  prefix: string;
+  local: string;
+}
+
+/**
+ * The names met recently, in a small direct-mapped cache: a document (and the next one) repeats the same few names
+ * thousands of times. Taking the cached strings saves slicing three strings per tag and, because they are
+ * internalised, makes the codec's lookups by name (Map#get, ===) cheap.
+ */
+const NAME_CACHE_SIZE = 1024;
+const nameCache: (QName | undefined)[] = new Array(NAME_CACHE_SIZE).fill(undefined);
+
+/** The QName of text[start, end) (just read by scanQName). */
+function qnameAt(text: string, start: number, end: number): QName {
+  const slot = scannedHash & (NAME_CACHE_SIZE - 1);
+  const cached = nameCache[slot];
+  if (cached !== undefined && cached.qname.length === end - start && text.startsWith(cached.qname, start))
+    return cached;
+  const qname = intern(text.slice(start, end));
+  const colon = qname.indexOf(':');
+  const name: QName = {
+    qname,
+    prefix: colon === -1 ? '' : intern(qname.slice(0, colon)),
+    local: colon === -1 ? qname : intern(qname.slice(colon + 1)),
+  };
+  nameCache[slot] = name;
+  return name;
+}
+
+/**
+ * The internalised copy of `s` (V8 keeps one copy of each property name): the same string as equal literals in the
+ * code, so that comparing with them is a pointer comparison.
+ */
+function intern(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 type PendingAttr = { name: string; prefix: string; local: string; value: string };
@@ -441,7 +491,8 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
       // Start tag.
       const nameEnd = scanQName(text, p + 1);
       if (nameEnd === -1) return null;
-      const qname = text.slice(p + 1, nameEnd);
+      const tag = qnameAt(text, p + 1, nameEnd);
+      const qname = tag.qname;
       let i = nameEnd;
       let c = text.charCodeAt(i);
       if (c !== GT && c !== SLASH && !isSpace(c)) return null;
@@ -455,7 +506,7 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
         if (!spaced) return null; // no white space between attributes, or a stray character
         const attrEnd = scanQName(text, i);
         if (attrEnd === -1) return null;
-        const name = text.slice(i, attrEnd);
+        const { qname: name, prefix, local } = qnameAt(text, i, attrEnd);
         i = attrEnd;
         while (isSpace(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) !== EQ) return null;
@@ -473,14 +524,12 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
           if (decoded === null) return null;
           value = decoded;
         }
-        const colon = name.indexOf(':');
-        const prefix = colon === -1 ? '' : name.slice(0, colon);
-        const local = colon === -1 ? name : name.slice(colon + 1);
         if (prefix === 'xmlns' || name === 'xmlns') {
           // A namespace declaration; the unusual ones (and errors) are left to saxes.
-          const declared = colon === -1 ? '' : local;
+          const declared = prefix === '' ? '' : local;
           if (declared === 'xml' || declared === 'xmlns' || value !== value.trim()) return null;
           if (value === XML_NAMESPACE || value === XMLNS_NAMESPACE || (declared !== '' && value === '')) return null;
+          value = intern(value);
           scope = { prefix: declared, uri: value, next: scope };
         }
         attrs.push({ name, prefix, local, value });
@@ -493,14 +542,13 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
 
       count += 1;
       if (count > limits.maxElements || stack.length >= limits.maxDepth) return null;
-      const colon = qname.indexOf(':');
-      const prefix = colon === -1 ? '' : qname.slice(0, colon);
+      const { prefix } = tag;
       if (prefix === 'xmlns') return null;
       const uri = lookup(scope, prefix);
       if (uri === undefined && prefix !== '') return null;
       const el: XmlElement = {
         ns: uri ?? '',
-        local: colon === -1 ? qname : qname.slice(colon + 1),
+        local: tag.local,
         prefix,
         attributes: {},
         nsAttributes: [],

@@ -1,0 +1,328 @@
+/**
+ * The words of the declaration hub (三单申报一口接入) for people: message type names, the customs error codes with
+ * their meanings, receipt return statuses, and error paths (CEB311Message/Order[2]/OrderHead/ebcCode) made readable.
+ * Bilingual tables rather than i18n resources: they are data, looked up by code.
+ */
+import { isZh } from './api';
+
+type Words = { zh: string; en: string };
+const w = (zh: string, en: string): Words => ({ zh, en });
+const pick = (x: Words, lang: string) => (isZh(lang) ? x.zh : x.en);
+
+// ---- message types ----------------------------------------------------------------------------------------------
+
+/** The data messages enterprises declare, by number (CEB311Message → '311'), import first then export. */
+export const MESSAGE_TYPES: { code: string; trade: 'import' | 'export'; name: Words }[] = [
+  { code: '311', trade: 'import', name: w('电子订单', 'order') },
+  { code: '411', trade: 'import', name: w('支付凭证', 'payment voucher') },
+  { code: '511', trade: 'import', name: w('物流运单', 'waybill') },
+  { code: '513', trade: 'import', name: w('运单状态', 'waybill status') },
+  { code: '621', trade: 'import', name: w('进口清单', 'import list') },
+  { code: '623', trade: 'import', name: w('撤销申请单', 'cancellation request') },
+  { code: '625', trade: 'import', name: w('退货申请单', 'return request') },
+  { code: '711', trade: 'import', name: w('入库明细单', 'warehouse entry list') },
+  { code: '303', trade: 'export', name: w('出口订单', 'export order') },
+  { code: '403', trade: 'export', name: w('收款单', 'payment receipt') },
+  { code: '505', trade: 'export', name: w('出口运单', 'export waybill') },
+  { code: '507', trade: 'export', name: w('运抵单', 'arrival note') },
+  { code: '509', trade: 'export', name: w('离境单', 'departure note') },
+  { code: '603', trade: 'export', name: w('出口清单', 'export list') },
+  { code: '605', trade: 'export', name: w('出口撤销单', 'export cancellation') },
+  { code: '607', trade: 'export', name: w('清单总分单', 'list consolidation') },
+  { code: '701', trade: 'export', name: w('汇总申请单', 'summary application') },
+  { code: '213', trade: 'export', name: w('出口退货申请单', 'export return request') },
+  { code: '215', trade: 'export', name: w('理货明细单', 'tally list') },
+];
+const TYPE_NAMES = new Map(MESSAGE_TYPES.map((t) => [t.code, t.name]));
+const OTHER_TYPES: Record<string, Words> = {
+  '792': w('汇总结果单', 'summary result'),
+  '816': w('电子税单', 'e-tax bill'),
+  '818': w('电子税单状态', 'e-tax bill status'),
+  '900': w('报文格式校验回执', 'format check receipt'),
+};
+
+/** 'CEB311Message' → '311' (or null for anything else, such as 'Unknown'). */
+export function typeNumber(type: string | null | undefined): string | null {
+  const m = /^CEB(\d{3})Message$/.exec(type ?? '');
+  return m?.[1] ?? null;
+}
+
+/** The name of a message type: 电子订单 for CEB311Message, 电子订单回执 for CEB312Message; '' when unknown. */
+export function typeName(type: string | null | undefined, lang: string): string {
+  const n = typeNumber(type);
+  if (!n) return type === 'Unknown' ? (isZh(lang) ? '无法识别' : 'not recognised') : '';
+  const own = TYPE_NAMES.get(n) ?? OTHER_TYPES[n];
+  if (own) return pick(own, lang);
+  const data = TYPE_NAMES.get(String(Number(n) - 1));
+  if (data) return isZh(lang) ? `${data.zh}回执` : `${data.en} receipt`;
+  return '';
+}
+
+/** 'CEB311Message' → 'CEB311 电子订单'. */
+export function typeLabel(type: string | null | undefined, lang: string): string {
+  const n = typeNumber(type);
+  const name = typeName(type, lang);
+  if (!n) return name || type || '—';
+  return name ? `CEB${n} ${name}` : `CEB${n}`;
+}
+
+// ---- error codes --------------------------------------------------------------------------------------------------
+
+/** The codes of the data exchange (0001…1004), of customs (-xxxxxx) and of the platform, with their meaning. */
+export const ERROR_CODES: Record<string, Words> = {
+  '0001': w('报文格式错误', 'malformed message'),
+  '0002': w('未通过 Schema 校验', 'not schema-valid'),
+  '1001': w('数字签名无效', 'invalid digital signature'),
+  '1002': w('证书过期', 'certificate expired'),
+  '1004': w('签名与数据不符', 'signature does not match the data'),
+  '-10101': w('无效企业类型（未按此角色备案）', 'invalid enterprise type (not filed in this role)'),
+  '-10102': w('无效企业代码（未备案）', 'invalid enterprise code (not filed)'),
+  '-301002': w('重复商品序号', 'repeated item number'),
+  '-301009': w('未找到要变更/删除的订单', 'no such order to change or delete'),
+  '-301010': w('已存在相同编号的订单', 'an order with the same number exists already'),
+  '-301011': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
+  '-301014': w('旧报文，不做处理', 'older message, not processed'),
+  '-401007': w('重复支付单', 'duplicate payment'),
+  '-401008': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
+  '-401009': w('未找到要变更/删除的支付单', 'no such payment to change or delete'),
+  '-401012': w('旧报文，不做处理', 'older message, not processed'),
+  '-504009': w('未找到要变更/删除的运单', 'no such waybill to change or delete'),
+  '-504013': w('旧报文，不做处理', 'older message, not processed'),
+  '-504015': w('重复运单', 'duplicate waybill'),
+  '-504016': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
+  '-621004': w('清单已申报过', 'the list was declared already'),
+  '-621011': w('未找到要变更/删除的清单', 'no such list to change or delete'),
+  '-621012': w('清单状态不允许变更', 'the list may no longer change'),
+  '-621017': w('旧报文，不做处理', 'older message, not processed'),
+  '-621027': w('表体 gnum 重复', 'repeated gnum in the items'),
+  '-621028': w('加签数据比对失败', 'signed data comparison failed'),
+  '-621029': w('验签失败', 'signature verification failed'),
+  '-623029': w('验签失败', 'signature verification failed'),
+  '-800001': w('未找到要变更/删除的单证', 'no such document to change or delete'),
+  '-800003': w('重复单证', 'duplicate document'),
+  '-800005': w('旧报文，不做处理', 'older message, not processed'),
+  COP_CODE: w('传输企业与接入企业不一致', 'the transmitting enterprise is not the connecting enterprise'),
+};
+
+/** The meaning of an error code in the language, or '' when the code is not in the table. */
+export function codeMeaning(code: string, lang: string): string {
+  const m = ERROR_CODES[code];
+  return m ? pick(m, lang) : '';
+}
+
+// ---- receipt return statuses ---------------------------------------------------------------------------------------
+
+const RETURN_STATUSES: Record<string, Words> = {
+  '1': w('暂存', 'stored (draft)'),
+  '2': w('申报中', 'being declared'),
+  '3': w('发送海关成功', 'sent to customs'),
+  '4': w('发送海关失败', 'sending to customs failed'),
+  '100': w('海关退单', 'rejected by customs'),
+  '120': w('海关入库', 'accepted by customs'),
+  '300': w('人工审核', 'manual review'),
+  '399': w('海关审结', 'concluded'),
+  '500': w('查验', 'inspection'),
+  '800': w('放行', 'released'),
+  '899': w('结关', 'closed'),
+};
+
+export type Tone = 'success' | 'processing' | 'warning' | 'error' | 'default';
+
+/** A receipt's returnStatus in words and a colour: 2 申报中, 800 放行, a negative number 处理异常. */
+export function returnStatusText(status: string, lang: string): { text: string; tone: Tone } {
+  const known = RETURN_STATUSES[status];
+  const n = Number(status);
+  if (known) {
+    const tone: Tone =
+      status === '4' || status === '100'
+        ? 'error'
+        : status === '300' || status === '500'
+          ? 'warning'
+          : n >= 120
+            ? 'success'
+            : 'processing';
+    return { text: pick(known, lang), tone };
+  }
+  if (Number.isFinite(n) && n < 0) {
+    const meaning = codeMeaning(status, lang) || codeMeaning(status.replace(/^-/, ''), lang);
+    const base = isZh(lang) ? '处理异常' : 'processing error';
+    return { text: meaning ? `${base}：${meaning}` : base, tone: 'error' };
+  }
+  return { text: status, tone: 'default' };
+}
+
+/** CEB time (yyyyMMddHHmmss[SSS], Beijing time) → '2026-11-28 09:58:08'. */
+export function formatCebTime(t: string | null | undefined): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})?$/.exec(t ?? '');
+  if (!m) return t || '—';
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+}
+
+// ---- paths ---------------------------------------------------------------------------------------------------------
+
+/** The document a record group holds (Order → 订单), also the stem of its Head and List groups. */
+const NOUNS: Record<string, Words> = {
+  Order: w('订单', 'order'),
+  Payment: w('支付凭证', 'payment'),
+  Logistics: w('运单', 'waybill'),
+  LogisticsStatus: w('运单状态', 'waybill status'),
+  Inventory: w('清单', 'list'),
+  InvtCancel: w('撤销申请单', 'cancellation'),
+  InvtRefund: w('退货申请单', 'return request'),
+  InvtRefundDetail: w('理货明细单', 'tally list'),
+  Delivery: w('入库明细单', 'entry list'),
+  Receipts: w('收款单', 'payment receipt'),
+  Arrival: w('运抵单', 'arrival note'),
+  Departure: w('离境单', 'departure note'),
+  WayBill: w('总分单', 'consolidation'),
+  SummaryApply: w('汇总申请单', 'summary application'),
+};
+
+const SPECIAL_SEGMENTS: Record<string, Words> = {
+  BaseTransfer: w('传输企业信息', 'transfer header'),
+  BaseSubscribe: w('回执订阅信息', 'subscription'),
+  ExtendMessage: w('扩展信息', 'extension'),
+  Signature: w('数字签名', 'signature'),
+  DxpMsg: w('DXP 报文封装', 'DXP envelope'),
+  TransInfo: w('传输信息', 'transfer info'),
+  MsgType: w('报文类型', 'message type'),
+};
+
+/** Names of the record fields people meet most in errors (the XSD's own names stay shown next to them). */
+const FIELDS: Record<string, Words> = {
+  guid: w('系统唯一序号', 'unique id'),
+  appType: w('报送类型', 'declaration type'),
+  appTime: w('报送时间', 'declaration time'),
+  appStatus: w('报送状态', 'declaration status'),
+  orderType: w('订单类型', 'order type'),
+  orderNo: w('订单编号', 'order number'),
+  ebpCode: w('电商平台代码', 'platform code'),
+  ebpName: w('电商平台名称', 'platform name'),
+  ebcCode: w('电商企业代码', 'e-commerce enterprise code'),
+  ebcName: w('电商企业名称', 'e-commerce enterprise name'),
+  payCode: w('支付企业代码', 'payment enterprise code'),
+  payName: w('支付企业名称', 'payment enterprise name'),
+  payTransactionId: w('支付交易编号', 'payment transaction id'),
+  payNo: w('支付交易编号', 'payment number'),
+  logisticsCode: w('物流企业代码', 'logistics enterprise code'),
+  logisticsName: w('物流企业名称', 'logistics enterprise name'),
+  logisticsNo: w('物流运单编号', 'waybill number'),
+  logisticsStatus: w('物流签收状态', 'logistics status'),
+  logisticsTime: w('物流状态时间', 'logistics status time'),
+  agentCode: w('申报企业代码', 'declaring agent code'),
+  agentName: w('申报企业名称', 'declaring agent name'),
+  assureCode: w('担保企业代码', 'guarantor code'),
+  operatorCode: w('监管场所经营人代码', 'site operator code'),
+  operatorName: w('监管场所经营人名称', 'site operator name'),
+  areaCode: w('区内企业代码', 'bonded-area enterprise code'),
+  areaName: w('区内企业名称', 'bonded-area enterprise name'),
+  ownerCode: w('生产销售单位代码', 'owner code'),
+  ownerName: w('生产销售单位名称', 'owner name'),
+  copCode: w('传输企业代码', 'transmitting enterprise code'),
+  copName: w('传输企业名称', 'transmitting enterprise name'),
+  copNo: w('企业内部编号', 'internal number'),
+  preNo: w('预录入编号', 'pre-entry number'),
+  invtNo: w('清单编号', 'list number'),
+  billNo: w('提运单号', 'bill of lading number'),
+  trafNo: w('运输工具编号', 'means of transport number'),
+  voyageNo: w('航班航次号', 'voyage number'),
+  customsCode: w('申报地海关代码', 'customs office code'),
+  portCode: w('口岸海关代码', 'port customs code'),
+  loctNo: w('监管场所代码', 'supervision site code'),
+  emsNo: w('账册编号', 'bonded ledger number'),
+  tradeMode: w('贸易方式', 'trade mode'),
+  trafMode: w('运输方式', 'transport mode'),
+  country: w('国家（地区）', 'country'),
+  currency: w('币制', 'currency'),
+  goodsValue: w('商品金额', 'goods value'),
+  freight: w('运杂费', 'freight'),
+  discount: w('非现金抵扣金额', 'discount'),
+  taxTotal: w('代扣税款', 'tax withheld'),
+  acturalPaid: w('实际支付金额', 'amount actually paid'),
+  amountPaid: w('支付金额', 'amount paid'),
+  insuredFee: w('保价费', 'insurance fee'),
+  grossWeight: w('毛重', 'gross weight'),
+  netWeight: w('净重', 'net weight'),
+  packNo: w('件数', 'packages'),
+  buyerRegNo: w('订购人注册号', 'buyer account'),
+  buyerName: w('订购人姓名', 'buyer name'),
+  buyerTelephone: w('订购人电话', 'buyer phone'),
+  buyerIdType: w('订购人证件类型', 'buyer id type'),
+  buyerIdNumber: w('订购人证件号码', 'buyer id number'),
+  payerIdType: w('支付人证件类型', 'payer id type'),
+  payerIdNumber: w('支付人证件号码', 'payer id number'),
+  payerName: w('支付人姓名', 'payer name'),
+  telephone: w('电话', 'phone'),
+  payTime: w('支付时间', 'payment time'),
+  consignee: w('收货人姓名', 'consignee'),
+  consigneeTelephone: w('收货人电话', 'consignee phone'),
+  consigneeAddress: w('收货地址', 'consignee address'),
+  gnum: w('商品序号', 'item number'),
+  itemNo: w('企业商品货号', 'SKU'),
+  itemName: w('企业商品名称', 'item name'),
+  itemRecordNo: w('账册备案料号', 'ledger item number'),
+  gcode: w('商品编码', 'HS code'),
+  gname: w('商品名称', 'goods name'),
+  gmodel: w('规格型号', 'specification'),
+  barCode: w('条形码', 'bar code'),
+  unit: w('计量单位', 'unit'),
+  unit1: w('法定计量单位', 'legal unit'),
+  unit2: w('第二计量单位', 'second unit'),
+  qty: w('数量', 'quantity'),
+  qty1: w('法定数量', 'legal quantity'),
+  qty2: w('第二数量', 'second quantity'),
+  price: w('单价', 'unit price'),
+  totalPrice: w('总价', 'total price'),
+  note: w('备注', 'note'),
+  reason: w('原因', 'reason'),
+  dxpMode: w('传输方式', 'transfer mode'),
+  dxpId: w('DXP 编号', 'DXP id'),
+  msgSeqNo: w('报文序号', 'message sequence number'),
+  msgCount: w('报文总数', 'message count'),
+  sumNo: w('汇总申请编号', 'summary number'),
+  type: w('报文类型', 'message type'),
+};
+
+function segmentText(seg: string, lang: string): string {
+  const zh = isZh(lang);
+  const m = /^([A-Za-z][A-Za-z0-9]*?)(?:\[(\d+)\])?$/.exec(seg);
+  if (!m) return seg;
+  const name = m[1] ?? seg;
+  const index = m[2];
+  const special = SPECIAL_SEGMENTS[name];
+  if (special) return pick(special, lang);
+  const noun = NOUNS[name];
+  if (noun) return index ? (zh ? `第 ${index} 条${noun.zh}` : `${noun.en} ${index}`) : pick(noun, lang);
+  const group = /^(.+?)(Head|List|Return)$/.exec(name);
+  const stem = group?.[1] ? NOUNS[group[1]] : undefined;
+  if (group && stem) {
+    if (group[2] === 'Head') return zh ? `${stem.zh}表头` : `${stem.en} head`;
+    if (group[2] === 'Return') return zh ? `${stem.zh}回执` : `${stem.en} receipt`;
+    return index
+      ? zh
+        ? `${stem.zh}表体第 ${index} 项`
+        : `${stem.en} item ${index}`
+      : zh
+        ? `${stem.zh}表体`
+        : `${stem.en} items`;
+  }
+  const field = FIELDS[name];
+  const label = field ? `${pick(field, lang)} ${name}` : name;
+  return index ? `${label} [${index}]` : label;
+}
+
+/**
+ * An error path in words: `CEB311Message/Order[2]/OrderHead/ebcCode` → 第 2 条订单 / 订单表头 / 电商企业代码 ebcCode
+ * (order 2 / order head / e-commerce enterprise code ebcCode). The message root is left out unless it is all there is.
+ */
+export function readablePath(path: string | null | undefined, lang: string): string {
+  if (!path) return isZh(lang) ? '整个报文' : 'the whole message';
+  const segs = path.split('/').filter(Boolean);
+  const rest = typeNumber(segs[0]) && segs.length > 1 ? segs.slice(1) : segs;
+  return rest
+    .map((s) => {
+      const n = typeNumber(s);
+      return n ? `${isZh(lang) ? '报文' : 'message'} ${typeLabel(s, lang)}` : segmentText(s, lang);
+    })
+    .join(' / ');
+}

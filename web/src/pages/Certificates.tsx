@@ -1,0 +1,312 @@
+import { FileAddOutlined, PlusOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Switch, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorText, type SigningCertificate } from '../api';
+import { useAuth } from '../auth';
+import { mono } from '../components/Declaration';
+import { useServerErrors } from '../components/serverErrors';
+import { formatTime } from '../i18n';
+
+type CertState = 'valid' | 'expired' | 'notYetValid' | 'revoked';
+
+function stateOf(c: SigningCertificate, now = Date.now()): CertState {
+  if (c.revokedAt) return 'revoked';
+  if (new Date(c.notAfter).getTime() < now) return 'expired';
+  if (new Date(c.notBefore).getTime() > now) return 'notYetValid';
+  return 'valid';
+}
+
+const STATE_COLORS: Record<CertState, string> = {
+  valid: 'success',
+  expired: 'warning',
+  notYetValid: 'default',
+  revoked: 'default',
+};
+
+/** A certificate file as text: PEM as it is, DER (binary) as Base64. */
+async function readCertificateFile(f: File): Promise<string> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.slice(0, 64));
+  if (head.includes('-----BEGIN') || /^[A-Za-z0-9+/=\s]+$/.test(head)) return new TextDecoder().decode(bytes).trim();
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+function AddCertificateModal({
+  open,
+  uscc,
+  onClose,
+  onAdded,
+}: {
+  open: boolean;
+  uscc: string;
+  onClose: () => void;
+  onAdded: () => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ certificate: string }>();
+  const serverErrors = useServerErrors(form);
+  const [busy, setBusy] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const submit = async (v: { certificate: string }) => {
+    serverErrors.clear();
+    setBusy(true);
+    try {
+      await api.certificates.add(uscc, v.certificate.trim());
+      form.resetFields();
+      onAdded();
+    } catch (err) {
+      serverErrors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('certs.add')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('certs.add')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      width={680}
+      destroyOnHidden
+    >
+      {serverErrors.alert}
+      <Form form={form} name="certificate" layout="vertical" onFinish={submit}>
+        <Form.Item
+          name="certificate"
+          label={t('certs.certificate')}
+          extra={t('certs.certificateHint')}
+          rules={[{ required: true, whitespace: true, message: t('certs.certificateRequired') }]}
+        >
+          <Input.TextArea
+            rows={10}
+            spellCheck={false}
+            placeholder={t('certs.certificatePlaceholder')}
+            style={{ ...mono, fontSize: 12 }}
+          />
+        </Form.Item>
+      </Form>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".pem,.cer,.crt,.der,.txt"
+        style={{ display: 'none' }}
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (!f) return;
+          form.setFieldsValue({ certificate: await readCertificateFile(f) });
+          form.setFields([{ name: 'certificate', errors: [] }]);
+        }}
+      />
+      <Button icon={<FileAddOutlined />} onClick={() => fileInput.current?.click()}>
+        {t('certs.readFile')}
+      </Button>
+    </Modal>
+  );
+}
+
+/** 签名证书: the enterprise's signing certificates (加签) and the policy "every message must be signed". */
+export default function Certificates() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { message } = App.useApp();
+  const { me } = useAuth();
+  const uscc = me?.enterpriseUscc ?? '';
+  const [items, setItems] = useState<SigningCertificate[]>([]);
+  const [requireSignature, setRequireSignature] = useState<boolean | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    if (!uscc) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const [certs, e] = await Promise.all([api.certificates.list(uscc), api.enterprises.get(uscc)]);
+      setItems(certs);
+      setRequireSignature(typeof e.requireSignature === 'boolean' ? e.requireSignature : undefined);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  }, [uscc]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const setPolicy = async (v: boolean) => {
+    setSaving(true);
+    try {
+      await api.certificates.setPolicy(uscc, v);
+      setRequireSignature(v);
+      message.success(t('certs.policySaved'));
+    } catch (err) {
+      message.error(errorText(err, lang));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const revoke = async (c: SigningCertificate) => {
+    try {
+      await api.certificates.revoke(uscc, c.id);
+      message.success(t('certs.revokedOk'));
+      void load();
+    } catch (err) {
+      message.error(errorText(err, lang));
+    }
+  };
+
+  return (
+    <div style={{ maxWidth: 1280 }}>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 8 }}>
+        <Typography.Title level={3} style={{ margin: 0, flex: 1 }}>
+          {t('certs.title')}
+        </Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="cert-add">
+          {t('certs.add')}
+        </Button>
+        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+          {t('common.refresh')}
+        </Button>
+      </div>
+      <Typography.Paragraph type="secondary">{t('certs.intro')}</Typography.Paragraph>
+      {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 16 }} /> : null}
+
+      <Card variant="borderless" title={t('certs.policyTitle')} style={{ marginBottom: 16 }}>
+        <div style={{ display: 'flex', alignItems: 'flex-start', gap: 12 }}>
+          <Switch
+            checked={requireSignature === true}
+            loading={saving || loading}
+            onChange={(v) => void setPolicy(v)}
+            data-testid="require-signature"
+          />
+          <div>
+            <div style={{ fontWeight: 500 }}>
+              {t('certs.requireAll')}
+              {requireSignature === undefined && !loading && (
+                <Tag style={{ marginInlineStart: 8 }}>{t('certs.policyUnknown')}</Tag>
+              )}
+            </div>
+            <Typography.Text type="secondary">{t('certs.requireAllHint')}</Typography.Text>
+          </div>
+        </div>
+        <Alert
+          type="info"
+          showIcon
+          icon={<SafetyCertificateOutlined />}
+          message={t('certs.alwaysSigned')}
+          style={{ marginTop: 16 }}
+        />
+      </Card>
+
+      <Card variant="borderless" styles={{ body: { padding: 0 } }}>
+        <Table<SigningCertificate>
+          rowKey="id"
+          loading={loading}
+          dataSource={items}
+          pagination={false}
+          locale={{ emptyText: t('certs.none') }}
+          columns={[
+            {
+              title: t('certs.subject'),
+              dataIndex: 'subject',
+              render: (v: string, c) => (
+                <div>
+                  <div style={{ wordBreak: 'break-all' }}>{v}</div>
+                  <div style={{ ...mono, fontSize: 12, color: '#8a94a6' }}>
+                    {t('certs.serial')} {c.serialHex}
+                  </div>
+                </div>
+              ),
+            },
+            { title: t('certs.algorithm'), dataIndex: 'algorithm', width: 100 },
+            {
+              title: t('certs.validity'),
+              key: 'validity',
+              width: 170,
+              render: (_: unknown, c) => (
+                <div style={{ fontSize: 12 }}>
+                  <div>{formatTime(c.notBefore, lang)}</div>
+                  <div>{formatTime(c.notAfter, lang)}</div>
+                </div>
+              ),
+            },
+            {
+              title: t('certs.fingerprint'),
+              dataIndex: 'fingerprint',
+              width: 200,
+              render: (v: string) => (
+                <Typography.Text copyable={{ text: v }} style={{ ...mono, fontSize: 12 }}>
+                  {v.slice(0, 16)}…
+                </Typography.Text>
+              ),
+            },
+            {
+              title: t('certs.addedAt'),
+              dataIndex: 'addedAt',
+              width: 140,
+              render: (v: string) => formatTime(v, lang),
+            },
+            {
+              title: t('certs.state'),
+              key: 'state',
+              width: 150,
+              render: (_: unknown, c) => {
+                const s = stateOf(c);
+                return (
+                  <Tag color={STATE_COLORS[s]}>
+                    {t(`certs.${s}`)}
+                    {s === 'revoked' && c.revokedAt ? ` · ${formatTime(c.revokedAt, lang)}` : ''}
+                  </Tag>
+                );
+              },
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              width: 90,
+              render: (_: unknown, c) =>
+                c.revokedAt ? null : (
+                  <Popconfirm
+                    title={t('certs.revokeConfirm')}
+                    onConfirm={() => revoke(c)}
+                    okButtonProps={{ danger: true }}
+                    okText={t('certs.revoke')}
+                    cancelText={t('common.cancel')}
+                  >
+                    <Button type="link" danger size="small">
+                      {t('certs.revoke')}
+                    </Button>
+                  </Popconfirm>
+                ),
+            },
+          ]}
+        />
+      </Card>
+
+      <AddCertificateModal
+        open={adding}
+        uscc={uscc}
+        onClose={() => setAdding(false)}
+        onAdded={() => {
+          setAdding(false);
+          message.success(t('certs.addedOk'));
+          void load();
+        }}
+      />
+    </div>
+  );
+}
