@@ -190,9 +190,12 @@ suite('declaration pages in Chromium (upload → message log → receipts; webho
     await search.fill(ORDER_NO);
     await search.press('Enter');
     await page.waitForURL(/key=WEB-0001/);
-    const accepted = page.locator('.ant-table-tbody tr.ant-table-row', { hasText: ORDER_NO });
-    await accepted.first().waitFor();
-    expect(await accepted.first().textContent()).toContain('已接收');
+    // both messages carry WEB-0001: the accepted one and the refused duplicate
+    const found = page.locator('.ant-table-tbody tr.ant-table-row', { hasText: ORDER_NO });
+    await found.first().waitFor();
+    expect(await found.count()).toBe(2);
+    const accepted = found.filter({ hasText: '已接收' });
+    expect(await accepted.count()).toBe(1);
 
     // ---- detail drawer: the receipt 申报中 (returnStatus 2) ----------------------------------------------------
     await accepted.first().click();

@@ -13,32 +13,32 @@ const pick = (x: Words, lang: string) => (isZh(lang) ? x.zh : x.en);
 
 /** The data messages enterprises declare, by number (CEB311Message → '311'), import first then export. */
 export const MESSAGE_TYPES: { code: string; trade: 'import' | 'export'; name: Words }[] = [
-  { code: '311', trade: 'import', name: w('电子订单', 'order') },
-  { code: '411', trade: 'import', name: w('支付凭证', 'payment voucher') },
-  { code: '511', trade: 'import', name: w('物流运单', 'waybill') },
-  { code: '513', trade: 'import', name: w('运单状态', 'waybill status') },
-  { code: '621', trade: 'import', name: w('进口清单', 'import list') },
-  { code: '623', trade: 'import', name: w('撤销申请单', 'cancellation request') },
-  { code: '625', trade: 'import', name: w('退货申请单', 'return request') },
-  { code: '711', trade: 'import', name: w('入库明细单', 'warehouse entry list') },
-  { code: '303', trade: 'export', name: w('出口订单', 'export order') },
-  { code: '403', trade: 'export', name: w('收款单', 'payment receipt') },
-  { code: '505', trade: 'export', name: w('出口运单', 'export waybill') },
-  { code: '507', trade: 'export', name: w('运抵单', 'arrival note') },
-  { code: '509', trade: 'export', name: w('离境单', 'departure note') },
-  { code: '603', trade: 'export', name: w('出口清单', 'export list') },
-  { code: '605', trade: 'export', name: w('出口撤销单', 'export cancellation') },
-  { code: '607', trade: 'export', name: w('清单总分单', 'list consolidation') },
-  { code: '701', trade: 'export', name: w('汇总申请单', 'summary application') },
-  { code: '213', trade: 'export', name: w('出口退货申请单', 'export return request') },
-  { code: '215', trade: 'export', name: w('理货明细单', 'tally list') },
+  { code: '311', trade: 'import', name: w('电子订单', 'Order') },
+  { code: '411', trade: 'import', name: w('支付凭证', 'Payment voucher') },
+  { code: '511', trade: 'import', name: w('物流运单', 'Waybill') },
+  { code: '513', trade: 'import', name: w('运单状态', 'Waybill status') },
+  { code: '621', trade: 'import', name: w('进口清单', 'Import list') },
+  { code: '623', trade: 'import', name: w('撤销申请单', 'Cancellation request') },
+  { code: '625', trade: 'import', name: w('退货申请单', 'Return request') },
+  { code: '711', trade: 'import', name: w('入库明细单', 'Warehouse entry list') },
+  { code: '303', trade: 'export', name: w('出口订单', 'Export order') },
+  { code: '403', trade: 'export', name: w('收款单', 'Payment receipt') },
+  { code: '505', trade: 'export', name: w('出口运单', 'Export waybill') },
+  { code: '507', trade: 'export', name: w('运抵单', 'Arrival note') },
+  { code: '509', trade: 'export', name: w('离境单', 'Departure note') },
+  { code: '603', trade: 'export', name: w('出口清单', 'Export list') },
+  { code: '605', trade: 'export', name: w('出口撤销单', 'Export cancellation') },
+  { code: '607', trade: 'export', name: w('清单总分单', 'List consolidation') },
+  { code: '701', trade: 'export', name: w('汇总申请单', 'Summary application') },
+  { code: '213', trade: 'export', name: w('出口退货申请单', 'Export return request') },
+  { code: '215', trade: 'export', name: w('理货明细单', 'Tally list') },
 ];
 const TYPE_NAMES = new Map(MESSAGE_TYPES.map((t) => [t.code, t.name]));
 const OTHER_TYPES: Record<string, Words> = {
-  '792': w('汇总结果单', 'summary result'),
-  '816': w('电子税单', 'e-tax bill'),
-  '818': w('电子税单状态', 'e-tax bill status'),
-  '900': w('报文格式校验回执', 'format check receipt'),
+  '792': w('汇总结果单', 'Summary result'),
+  '816': w('电子税单', 'E-tax bill'),
+  '818': w('电子税单状态', 'E-tax bill status'),
+  '900': w('报文格式校验回执', 'Format check receipt'),
 };
 
 /** 'CEB311Message' → '311' (or null for anything else, such as 'Unknown'). */
@@ -50,7 +50,7 @@ export function typeNumber(type: string | null | undefined): string | null {
 /** The name of a message type: 电子订单 for CEB311Message, 电子订单回执 for CEB312Message; '' when unknown. */
 export function typeName(type: string | null | undefined, lang: string): string {
   const n = typeNumber(type);
-  if (!n) return type === 'Unknown' ? (isZh(lang) ? '无法识别' : 'not recognised') : '';
+  if (!n) return type === 'Unknown' ? (isZh(lang) ? '无法识别' : 'Not recognised') : '';
   const own = TYPE_NAMES.get(n) ?? OTHER_TYPES[n];
   if (own) return pick(own, lang);
   const data = TYPE_NAMES.get(String(Number(n) - 1));
@@ -146,7 +146,7 @@ export function returnStatusText(status: string, lang: string): { text: string; 
   if (Number.isFinite(n) && n < 0) {
     const meaning = codeMeaning(status, lang) || codeMeaning(status.replace(/^-/, ''), lang);
     const base = isZh(lang) ? '处理异常' : 'processing error';
-    return { text: meaning ? `${base}：${meaning}` : base, tone: 'error' };
+    return { text: meaning ? `${base}${isZh(lang) ? '：' : ': '}${meaning}` : base, tone: 'error' };
   }
   return { text: status, tone: 'default' };
 }
@@ -285,6 +285,11 @@ const FIELDS: Record<string, Words> = {
 
 function segmentText(seg: string, lang: string): string {
   const zh = isZh(lang);
+  if (seg.startsWith('@')) {
+    const attr = seg.slice(1);
+    const f = FIELDS[attr];
+    return zh ? `${f ? `${f.zh} ` : ''}${attr}（属性）` : `${f ? `${f.en} ` : ''}${attr} (attribute)`;
+  }
   const m = /^([A-Za-z][A-Za-z0-9]*?)(?:\[(\d+)\])?$/.exec(seg);
   if (!m) return seg;
   const name = m[1] ?? seg;

@@ -6,6 +6,7 @@ import { type Database, rowsOf, type Tx } from '../../platform/db/client.js';
 import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
+import { isDxpMsg } from './ceb/dxp.js';
 import {
   acceptedInfo,
   businessKey,
@@ -68,6 +69,16 @@ export const SIGNED_WHEN_DECLARED: ReadonlySet<CebMessageType> = new Set([
 ]);
 
 const MAX_ERRORS = 200;
+
+/** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
+function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
+  if (contentType === 'json') {
+    const t = (body as { type?: unknown } | null)?.type;
+    return typeof t === 'string' && /^CEB\d{3}Message$/.test(t) ? t : 'Unknown';
+  }
+  const head = Buffer.isBuffer(body) ? body.subarray(0, 4096).toString('utf8') : '';
+  return /<(?:[\w.-]+:)?(CEB\d{3}Message)[\s>/]/.exec(head)?.[1] ?? 'Unknown';
+}
 
 class Rejection extends Error {
   constructor(
@@ -135,12 +146,13 @@ export class DeclarationService {
     } catch (e) {
       if (!(e instanceof Rejection)) throw e;
       const m = parsed?.message;
+      const type = m?.type ?? sniffType(body, contentType);
       const answer: Omit<IntakeAnswer, 'replay'> = {
         httpStatus: e.httpStatus,
         receipt: {
           messageId,
           guid: m?.guid ?? null,
-          type: m?.type ?? 'Unknown',
+          type,
           status: 'rejected',
           returnStatus: e.errors[0]?.code.startsWith('-')
             ? (e.errors[0]?.code as string)
@@ -156,7 +168,11 @@ export class DeclarationService {
           warnings: parsed?.warnings ?? [],
         },
       };
-      await this.saveMessage(this.db, messageId, sender, parsed, raw, contentType, answer, now, [], e.errors);
+      // Refused messages are logged with what could be read of them: type, format and business keys.
+      const spec = m ? MESSAGE_SPECS.get(m.type) : undefined;
+      const keys = m && spec ? m.records.map((r) => businessKey(spec, headOf(spec, r))) : [];
+      const format = parsed?.format ?? (contentType === 'xml' && isDxpMsg(raw) ? 'dxp' : contentType);
+      await this.saveMessage(this.db, messageId, sender, parsed, raw, format, answer, now, keys, e.errors, type);
       return { ...answer, replay: false };
     }
   }
@@ -291,8 +307,13 @@ export class DeclarationService {
     // appType semantics against stored versions: duplicates, not found, old messages, changes after declaration.
     const existing = await existingVersions(this.db, spec.kind, spec.type, [...seen.keys()]);
     heads.forEach((h, i) => {
-      const key = businessKey(spec, h);
-      const d = decideAppType(spec.kind, text(h.appType), text(h.appTime), existing.get(key), key);
+      const d = decideAppType(
+        spec.kind,
+        text(h.appType),
+        text(h.appTime),
+        existing.get(businessKey(spec, h)),
+        spec.keyFields.map((f) => `${f} ${text(h[f])}`).join(', '),
+      );
       if (d.action === 'refuse') errors.push({ ...d.error, path: `${recordPath(spec, i)}/appType` });
     });
     if (spec.kind === 'inventory') {
@@ -513,6 +534,7 @@ export class DeclarationService {
     now: Date,
     keys: string[],
     errors: IntakeError[],
+    sniffedType?: string,
   ): Promise<void> {
     const m = parsed?.message;
     // A rejected message whose guid was already used by this sender is kept without its guid (the first answer stands).
@@ -521,7 +543,7 @@ export class DeclarationService {
     await store.insertMessage(q, {
       id,
       guid,
-      type: m?.type ?? 'Unknown',
+      type: m?.type ?? sniffedType ?? 'Unknown',
       senderUscc: sender.uscc,
       apiKeyId: sender.apiKeyId ?? null,
       userId: sender.userId ?? null,

@@ -232,15 +232,19 @@ export default function Certificates() {
                 </div>
               ),
             },
-            { title: t('certs.algorithm'), dataIndex: 'algorithm', width: 100 },
+            {
+              title: t('certs.algorithm'),
+              dataIndex: 'algorithm',
+              width: 100,
+              render: (v: string) => v.toUpperCase(),
+            },
             {
               title: t('certs.validity'),
               key: 'validity',
-              width: 170,
+              width: 190,
               render: (_: unknown, c) => (
-                <div style={{ fontSize: 12 }}>
-                  <div>{formatTime(c.notBefore, lang)}</div>
-                  <div>{formatTime(c.notAfter, lang)}</div>
+                <div style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                  {formatTime(c.notBefore, lang).slice(0, 10)} – {formatTime(c.notAfter, lang).slice(0, 10)}
                 </div>
               ),
             },

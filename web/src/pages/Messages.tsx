@@ -220,6 +220,7 @@ export default function Messages({ scope = 'portal' }: { scope?: 'portal' | 'con
             {
               title: t('decl.businessKeys'),
               dataIndex: 'businessKeys',
+              width: monitor ? 170 : undefined,
               render: (v: string[]) => {
                 const keys = visibleKeys(v);
                 if (keys.length === 0) return <span style={{ color: '#8a94a6' }}>—</span>;
@@ -238,7 +239,7 @@ export default function Messages({ scope = 'portal' }: { scope?: 'portal' | 'con
             {
               title: t('decl.status'),
               dataIndex: 'status',
-              width: 240,
+              width: monitor ? 210 : 240,
               render: (s: MessageStatus, r) => {
                 const first = r.errors?.[0];
                 return (

@@ -1,0 +1,88 @@
+/**
+ * The tax estimate (`POST /api/v1/tax/estimate`): the same assessment clearance applies to a declared list, on an
+ * order a buyer is about to place. Pure: the handler supplies the loaded tables, the buyer's usage and the date.
+ */
+import { Decimal } from '../../kernel/money.js';
+import { type AssessContext, assessList } from './assess.js';
+import type { BusinessDate } from './dates.js';
+import type { RetailImportPolicy } from './limits.js';
+import type { TaxEstimate, TaxEstimateInput } from './schemas.js';
+import type { ClearanceTables, TradeMode } from './tables.js';
+
+export interface EstimateContext {
+  /** Today in Asia/Shanghai (`shanghaiDate(new Date())`): the date whose rates, list and limits apply. */
+  on: BusinessDate;
+  tradeMode?: TradeMode;
+  policies?: readonly RetailImportPolicy[];
+}
+
+/** A money amount: two decimals, or the exact value when it has more (a 5-decimal declared price). */
+function money(d: Decimal): string {
+  return d.fractionDigits() <= 2 ? d.toFixed(2) : d.toString();
+}
+
+/**
+ * Estimates the taxes of an order.
+ *
+ * @param input validated by `taxEstimateInputSchema` (amounts are decimal strings in RMB)
+ * @param buyerUsedThisYear the platform's own figure for the signed-in buyer; when undefined, the input's
+ *   `buyerUsedThisYear`, else 0
+ */
+export function estimateTax(
+  input: TaxEstimateInput,
+  tables: ClearanceTables,
+  buyerUsedThisYear: Decimal | string | undefined,
+  context: EstimateContext,
+): TaxEstimate {
+  const used =
+    buyerUsedThisYear instanceof Decimal
+      ? buyerUsedThisYear
+      : Decimal.parse(buyerUsedThisYear ?? input.buyerUsedThisYear ?? '0');
+  const items = input.items.map((item) => {
+    const qty = Decimal.parse(item.qty);
+    return {
+      hsCode: item.hsCode,
+      totalPrice: Decimal.parse(item.price).mul(qty),
+      qty,
+      ...(item.netContent !== undefined && item.netContentUnit !== undefined
+        ? { netContent: { amount: Decimal.parse(item.netContent), unit: item.netContentUnit } }
+        : {}),
+    };
+  });
+  const ctx: AssessContext = {
+    on: context.on,
+    usedThisYear: used,
+    ...(context.tradeMode ? { tradeMode: context.tradeMode } : {}),
+    ...(context.policies ? { policies: context.policies } : {}),
+  };
+  const result = assessList(
+    { items, freight: Decimal.parse(input.freight), insurance: Decimal.parse(input.insurance) },
+    tables,
+    ctx,
+  );
+  if (result.outcome === 'rejected') {
+    return {
+      outcome: 'rejected',
+      items: [],
+      total: '0.00',
+      dutiableTotal: money(result.dutiableTotal),
+      annualTotalAfter: null,
+      reasons: result.reasons,
+    };
+  }
+  return {
+    outcome: result.outcome,
+    items: result.tax.lines.map((line, i) => ({
+      hsCode: items[i]!.hsCode,
+      dutiablePrice: money(line.dutiablePrice),
+      tariff: line.tariff.toFixed(2),
+      consumptionTax: line.consumptionTax.toFixed(2),
+      vat: line.vat.toFixed(2),
+      total: line.total.toFixed(2),
+    })),
+    total: result.tax.totals.total.toFixed(2),
+    dutiableTotal: money(result.dutiableTotal),
+    annualTotalAfter: money(result.annualTotalAfter),
+    reasons: result.reasons,
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Decimal } from '../../kernel/money.js';
+import { NET_CONTENT_UNITS } from './tax.js';
+
+/**
+ * Input and output schemas of the clearance module's HTTP surface (`POST /api/v1/tax/estimate`). Amounts are
+ * decimal strings in RMB (never JSON numbers), at most N19,5 (14 integer and 5 fraction digits). Failures are custom
+ * issues with a Chinese message and `params.messageEn` / `params.code` (see src/platform/http/validation.ts).
+ */
+
+type DecimalRule = { positive?: boolean; allowZero?: boolean };
+
+/** A non-negative (or positive) decimal string fitting N19,5. */
+export function decimalString(rule: DecimalRule = {}) {
+  return z.string().superRefine((value, ctx) => {
+    const parsed = Decimal.tryParse(value);
+    const issue = (message: string, messageEn: string, code: string) =>
+      ctx.addIssue({ code: 'custom', message, params: { messageEn, code }, input: value });
+    if (!parsed.ok) {
+      issue(parsed.messageZh, parsed.messageEn, 'DECIMAL_FORMAT');
+      return;
+    }
+    const d = parsed.value;
+    if (!d.fitsDigits(19, 5)) {
+      issue(
+        '数值超出 N19,5（最多 14 位整数、5 位小数）',
+        'The number does not fit N19,5 (at most 14 integer and 5 fraction digits)',
+        'DECIMAL_N19_5',
+      );
+    } else if (d.isNegative()) {
+      issue('不能为负数', 'Must not be negative', 'DECIMAL_NEGATIVE');
+    } else if (rule.positive && d.isZero()) {
+      issue('必须大于 0', 'Must be greater than 0', 'DECIMAL_NOT_POSITIVE');
+    }
+  });
+}
+
+export const amountSchema = decimalString();
+export const positiveDecimalSchema = decimalString({ positive: true });
+
+/** A 10-digit commodity code (商品编号: 8-digit tariff line + 2 supplementary digits). */
+export const hsCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{10}$/, { error: '商品编号应为 10 位数字 / The commodity code has 10 digits' });
+
+export const taxEstimateItemSchema = z
+  .strictObject({
+    hsCode: hsCodeSchema,
+    /** Unit price in RMB (0 for a gift). */
+    price: amountSchema,
+    qty: positiveDecimalSchema,
+    /** Net content of one unit (cosmetics: 50 for a 50 ml bottle, 10 for a box of 10 sheet masks). */
+    netContent: positiveDecimalSchema.optional(),
+    netContentUnit: z.enum(NET_CONTENT_UNITS).optional(),
+  })
+  .refine((i) => (i.netContent === undefined) === (i.netContentUnit === undefined), {
+    error: '净含量与其单位须同时填写 / give netContent and netContentUnit together',
+    path: ['netContentUnit'],
+  });
+
+export const taxEstimateInputSchema = z.strictObject({
+  items: z.array(taxEstimateItemSchema).min(1).max(100),
+  /** Freight for the whole order, RMB. */
+  freight: amountSchema,
+  /** Insurance for the whole order, RMB. */
+  insurance: amountSchema,
+  /** The buyer's CBEC purchases so far this calendar year, RMB (the platform's own figure wins when it has one). */
+  buyerUsedThisYear: amountSchema.optional(),
+});
+export type TaxEstimateInput = z.infer<typeof taxEstimateInputSchema>;
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export const taxEstimateResultSchema = z.object({
+  outcome: z.enum(['within-limits', 'full-tax', 'rejected']),
+  items: z.array(
+    z.object({
+      hsCode: z.string(),
+      dutiablePrice: z.string(),
+      tariff: z.string(),
+      consumptionTax: z.string(),
+      vat: z.string(),
+      total: z.string(),
+    }),
+  ),
+  total: z.string(),
+  dutiableTotal: z.string(),
+  /** The buyer's annual total once this order is released; null when rejected. */
+  annualTotalAfter: z.string().nullable(),
+  reasons: z.array(z.object({ code: z.string(), item: z.number().int().optional(), message: bilingual })),
+});
+export type TaxEstimate = z.infer<typeof taxEstimateResultSchema>;
