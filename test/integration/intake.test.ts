@@ -251,6 +251,14 @@ describe('declaration intake', () => {
     const r622 = feed.json().items.find((r: { type: string }) => r.type === 'CEB622Message');
     expect(r622.record.preNo).toMatch(/^B\d{17}$/);
     expect(validateCebXml(r622.xml, 'CEB622Message')).toEqual([]);
+
+    // once a list is declared on the order, the order can no longer be changed (-301011)
+    const change = await send(
+      keys.ebp!,
+      buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-ORDER-0001', appType: '2', appTime: '20261128120000' })])),
+    );
+    expect(change.statusCode).toBe(422);
+    expect(change.json().receipt.errors[0].code).toBe('-301011');
   });
 });
 
