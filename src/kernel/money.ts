@@ -283,6 +283,12 @@ export class Decimal {
     return format(new Decimal(r.unitsAt(places), places));
   }
 
+  /** The exact value with at least `places` fraction digits (more only when it has them): 52.5 → "52.50". */
+  toAmountString(places = 2): string {
+    const n = this.normalize();
+    return n.scale >= places ? format(n) : format(new Decimal(n.unitsAt(places), places));
+  }
+
   toJSON(): string {
     return this.toString();
   }

@@ -183,8 +183,8 @@ export function assessList(input: AssessInput, tables: ClearanceTables, ctx: Ass
         code: REASON_CODES.belowThreshold,
         item: gnum,
         message: {
-          zh: `第${gnum}项完税价格每${UNIT_ZH[test.unit]} ${test.valuePerUnit} 元，低于 ${test.threshold} 元，不征消费税`,
-          en: `Item ${gnum}: ${test.valuePerUnit} RMB per ${test.unit}, below ${test.threshold}: no consumption tax`,
+          zh: `第${gnum}项完税价格每${UNIT_ZH[test.unit]} ${test.valuePerUnit.toFixed(2)} 元，低于 ${test.threshold} 元，不征消费税`,
+          en: `Item ${gnum}: ${test.valuePerUnit.toFixed(2)} RMB per ${test.unit}, below ${test.threshold}: no consumption tax`,
         },
       });
     }

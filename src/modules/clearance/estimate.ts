@@ -16,11 +16,6 @@ export interface EstimateContext {
   policies?: readonly RetailImportPolicy[];
 }
 
-/** A money amount: two decimals, or the exact value when it has more (a 5-decimal declared price). */
-function money(d: Decimal): string {
-  return d.fractionDigits() <= 2 ? d.toFixed(2) : d.toString();
-}
-
 /**
  * Estimates the taxes of an order.
  *
@@ -65,7 +60,7 @@ export function estimateTax(
       outcome: 'rejected',
       items: [],
       total: '0.00',
-      dutiableTotal: money(result.dutiableTotal),
+      dutiableTotal: result.dutiableTotal.toAmountString(),
       annualTotalAfter: null,
       reasons: result.reasons,
     };
@@ -74,15 +69,15 @@ export function estimateTax(
     outcome: result.outcome,
     items: result.tax.lines.map((line, i) => ({
       hsCode: items[i]!.hsCode,
-      dutiablePrice: money(line.dutiablePrice),
+      dutiablePrice: line.dutiablePrice.toAmountString(),
       tariff: line.tariff.toFixed(2),
       consumptionTax: line.consumptionTax.toFixed(2),
       vat: line.vat.toFixed(2),
       total: line.total.toFixed(2),
     })),
     total: result.tax.totals.total.toFixed(2),
-    dutiableTotal: money(result.dutiableTotal),
-    annualTotalAfter: money(result.annualTotalAfter),
+    dutiableTotal: result.dutiableTotal.toAmountString(),
+    annualTotalAfter: result.annualTotalAfter.toAmountString(),
     reasons: result.reasons,
   };
 }

@@ -123,18 +123,6 @@ export function isSingleIndivisibleItem(quantities: readonly Decimal[]): boolean
   return quantities.length === 1 && quantities[0]!.eq(Decimal.ONE);
 }
 
-/** -621018 购买人已用购买额度为[x]，本次购买将超过年度限额[26000]. */
-export function annualLimitRejection(used: Decimal, annualLimit: Decimal, orderAmount: Decimal) {
-  return {
-    outcome: 'rejected' as const,
-    code: '-621018' as const,
-    messageZh: `购买人已用购买额度为[${used}]，本次购买将超过年度限额[${annualLimit}]`,
-    messageEn:
-      `The buyer has used [${used}] of the annual quota; this purchase of ${orderAmount} would exceed ` +
-      `the annual limit [${annualLimit}]`,
-  };
-}
-
 /** The limits decision for one list (the same for an estimate and for clearance). */
 export function checkLimits(input: LimitCheckInput, policy: RetailImportPolicy): LimitDecision {
   const { orderAmount, quantities, usedThisYear } = input;
@@ -147,25 +135,33 @@ export function checkLimits(input: LimitCheckInput, policy: RetailImportPolicy):
       outcome: 'rejected',
       code: '-621005',
       messageZh:
-        `购买金额超过单笔限额：本次购买[${orderAmount}]超过单笔限额[${policy.singleLimit}]，` +
+        `购买金额超过单笔限额：本次购买[${orderAmount.toAmountString()}]超过单笔限额[${policy.singleLimit}]，` +
         `订单含${quantities.length}项共${pieces}件商品，不适用单件不可分割商品规则`,
       messageEn:
-        `The purchase exceeds the single-transaction limit: ${orderAmount} is over [${policy.singleLimit}], and ` +
+        `The purchase exceeds the single-transaction limit: ${orderAmount.toAmountString()} is over [${policy.singleLimit}], and ` +
         `the order holds ${quantities.length} item(s), ${pieces} piece(s), so the single-indivisible-item rule does not apply`,
     };
   }
   if (annualTotalAfter.gt(policy.annualLimit)) {
-    return annualLimitRejection(usedThisYear, policy.annualLimit, orderAmount);
+    const used = usedThisYear.toAmountString();
+    return {
+      outcome: 'rejected',
+      code: '-621018',
+      messageZh: `购买人已用购买额度为[${used}]，本次购买将超过年度限额[${policy.annualLimit}]`,
+      messageEn:
+        `The buyer has used [${used}] of the annual quota; this purchase of ${orderAmount.toAmountString()} ` +
+        `would exceed the annual limit [${policy.annualLimit}]`,
+    };
   }
   if (overSingle) {
     return {
       outcome: 'full-tax',
       annualTotalAfter,
       messageZh:
-        `单件不可分割商品完税价格[${orderAmount}]超过单笔限额[${policy.singleLimit}]，` +
+        `单件不可分割商品完税价格[${orderAmount.toAmountString()}]超过单笔限额[${policy.singleLimit}]，` +
         `按货物税率全额征收关税、进口环节增值税和消费税，并计入年度交易总额`,
       messageEn:
-        `A single indivisible item of ${orderAmount}, over the single-transaction limit [${policy.singleLimit}]: ` +
+        `A single indivisible item of ${orderAmount.toAmountString()}, over the single-transaction limit [${policy.singleLimit}]: ` +
         `tariff, import VAT and consumption tax are levied in full at the goods' rates, and it counts toward the annual total`,
     };
   }
