@@ -1,5 +1,6 @@
 // Every table of the platform, re-exported for drizzle-kit and the typed database handle.
 // Each module owns its own tables; no module queries another's.
+export * from '../../modules/clearance/schema.js';
 export * from '../../modules/declaration/schema.js';
 export * from '../../modules/filing/schema.js';
 export * from '../../modules/identity/schema.js';
