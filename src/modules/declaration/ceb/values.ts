@@ -18,7 +18,9 @@ const XS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\
 /** XSD whiteSpace processing; decimal, int and dates always collapse. */
 export function normalizeValue(value: string, type: CebSimpleType): string {
   const collapse = type.whiteSpace === 'collapse' || type.base !== 'string' || type.dateFormat !== undefined;
-  if (collapse) return isCollapsed(value) ? value : value.replace(/[ \t\r\n]+/g, ' ').trim();
+  if (collapse) {
+    return typeof value === 'string' && isCollapsed(value) ? value : value.replace(/[ \t\r\n]+/g, ' ').trim();
+  }
   if (type.whiteSpace === 'replace') return value.replace(/[\t\r\n]/g, ' ');
   return value;
 }

@@ -1,6 +1,7 @@
 /**
- * A small, safe, namespace-aware XML tree built with saxes. Used by the CEB codec (to read messages) and by
- * tools/ceb-codegen.ts (to read the official XSDs).
+ * A small, safe, namespace-aware XML tree. Used by the CEB codec (to read messages), the DxpMsg envelope and
+ * tools/ceb-codegen.ts (to read the official XSDs). A fast scanner reads the ordinary documents; saxes reads the
+ * others and decides every error (see "The fast scanner" below).
  *
  * Safety (ceb-messages.md §2 / platform-decisions.md "Messages": receivers face untrusted input):
  * - any DOCTYPE or ENTITY declaration is refused before parsing, so there is no XXE and no entity expansion
@@ -8,7 +9,6 @@
  * - element depth, input size and element count are capped;
  * - parse errors never throw: they come back as a value.
  */
-import { isUtf8 } from 'node:buffer';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 
 export interface XmlElement {
@@ -52,17 +52,10 @@ class StopParsing extends Error {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/**
- * Decodes bytes as UTF-8 (the only encoding the CEB standard uses), rejecting invalid byte sequences. node:buffer's
- * isUtf8 + toString is several times faster than a fatal TextDecoder and accepts exactly the same inputs; the
- * TextDecoder remains for runtimes without isUtf8.
- */
+/** Decodes a Buffer as UTF-8 (the only encoding the CEB standard uses), rejecting invalid byte sequences. */
 function decode(input: string | Uint8Array): string {
   if (typeof input === 'string') return input;
-  if (typeof isUtf8 !== 'function') return UTF8.decode(input);
-  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (!isUtf8(buf)) throw new TypeError('invalid UTF-8');
-  return buf.toString('utf8');
+  return UTF8.decode(input);
 }
 
 /** The first `<!DOCTYPE` or `<!ENTITY` (ASCII case-insensitive, as /<!(DOCTYPE|ENTITY)/i), or null. */
@@ -256,15 +249,21 @@ const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 /** Characters XML 1.0 does not allow anywhere (saxes: "disallowed character"); surrogates are checked apart. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters XML 1.0 forbids
 const DISALLOWED_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `s` has a lone surrogate (is not well-formed UTF-16): String#isWellFormed where there is one. */
+export function hasLoneSurrogates(s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof native === 'function' ? !native.call(s) : LONE_SURROGATE.test(s);
+}
+
 const XML_DECL =
   /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/y;
 const DEC_REF = /^#[0-9]+$/;
 const HEX_REF = /^#x[0-9a-fA-F]+$/;
 const ATTR_WS = /[\t\n]/g;
 
-/** 1: may start an NCName, 2: may continue one (ASCII only; anything else sends the document to saxes). */
+/** 3: may start (and continue) an NCName, 2: may only continue one. ASCII only: other names go to saxes. */
 const NAME_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
@@ -380,19 +379,29 @@ interface QName {
 }
 
 /**
- * The names met recently, in a small direct-mapped cache: a document (and the next one) repeats the same few names
- * thousands of times. Taking the cached strings saves slicing three strings per tag and, because they are
- * internalised, makes the codec's lookups by name (Map#get, ===) cheap.
+ * The names met recently, in a small two-way set-associative cache: a document (and the next one) repeats the same
+ * few names thousands of times. Taking the cached strings saves slicing three strings per tag and, because they
+ * are internalised, makes the codec's lookups by name (Map#get, ===) cheap. Bounded, whatever the input.
  */
-const NAME_CACHE_SIZE = 1024;
-const nameCache: (QName | undefined)[] = new Array(NAME_CACHE_SIZE).fill(undefined);
+const NAME_SETS = 1024;
+const nameCache: (QName | undefined)[] = new Array(NAME_SETS * 2).fill(undefined);
+
+const cachedAt = (slot: number, text: string, start: number, end: number): QName | undefined => {
+  const cached = nameCache[slot];
+  return cached !== undefined && cached.qname.length === end - start && text.startsWith(cached.qname, start)
+    ? cached
+    : undefined;
+};
 
 /** The QName of text[start, end) (just read by scanQName). */
 function qnameAt(text: string, start: number, end: number): QName {
-  const slot = scannedHash & (NAME_CACHE_SIZE - 1);
-  const cached = nameCache[slot];
-  if (cached !== undefined && cached.qname.length === end - start && text.startsWith(cached.qname, start))
-    return cached;
+  let h = scannedHash;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  const slot = (h & (NAME_SETS - 1)) * 2;
+  const found = cachedAt(slot, text, start, end) ?? cachedAt(slot + 1, text, start, end);
+  if (found !== undefined) return found;
   const qname = intern(text.slice(start, end));
   const colon = qname.indexOf(':');
   const name: QName = {
@@ -400,8 +409,22 @@ function qnameAt(text: string, start: number, end: number): QName {
     prefix: colon === -1 ? '' : intern(qname.slice(0, colon)),
     local: colon === -1 ? qname : intern(qname.slice(colon + 1)),
   };
+  nameCache[slot + 1] = nameCache[slot];
   nameCache[slot] = name;
   return name;
+}
+
+/** Namespace URIs met recently, internalised (a few per document; emptied when it grows). */
+const uriCache = new Map<string, string>();
+
+function internUri(uri: string): string {
+  let interned = uriCache.get(uri);
+  if (interned === undefined) {
+    if (uriCache.size >= 256) uriCache.clear();
+    interned = intern(uri);
+    uriCache.set(interned, interned);
+  }
+  return interned;
 }
 
 /**
@@ -412,12 +435,15 @@ function intern(s: string): string {
   return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
+const MAX_DECLARATIONS = 64;
+const MAX_ATTRIBUTES = 64;
+
 type PendingAttr = { name: string; prefix: string; local: string; value: string };
 
 /** Reads `text` (BOM removed) with the fast scanner; null when saxes must decide. */
-export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurrogates: boolean): XmlElement | null {
+function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurrogates: boolean): XmlElement | null {
   if (DISALLOWED_CHAR.test(source)) return null;
-  if (checkSurrogates && SURROGATE.test(source) && LONE_SURROGATE.test(source)) return null;
+  if (checkSurrogates && hasLoneSurrogates(source)) return null;
   if (source.charCodeAt(0) === 0xfeff) return null; // a second BOM, which saxes skips
   // End-of-line handling (XML 1.0 §2.11), as saxes does while reading: CR LF and lone CR become LF.
   const text = source.indexOf('\r') === -1 ? source : source.replace(/\r\n?/g, '\n');
@@ -459,6 +485,8 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
   let bindings: Binding | null = PREDECLARED;
   let root: XmlElement | null = null;
   let count = 0;
+  /** Namespace declarations read so far (all of them, in or out of scope: a bound on the scope's length). */
+  let declarations = 0;
   const attrs: PendingAttr[] = [];
 
   // p is at a '<' inside the root (or at the root's start tag).
@@ -529,9 +557,13 @@ export function scanPlainXml(source: string, limits: XmlTreeLimits, checkSurroga
           const declared = prefix === '' ? '' : local;
           if (declared === 'xml' || declared === 'xmlns' || value !== value.trim()) return null;
           if (value === XML_NAMESPACE || value === XMLNS_NAMESPACE || (declared !== '' && value === '')) return null;
-          value = intern(value);
+          // Lookups walk the bindings in scope: many declarations are for saxes (hash maps), as are many
+          // attributes (the duplicate check below compares pairs).
+          if (++declarations > MAX_DECLARATIONS) return null;
+          value = internUri(value);
           scope = { prefix: declared, uri: value, next: scope };
         }
+        if (attrs.length === MAX_ATTRIBUTES) return null;
         attrs.push({ name, prefix, local, value });
         i = close + 1;
         c = text.charCodeAt(i);
@@ -619,8 +651,11 @@ function skipComment(text: string, p: number): number {
   return close + 3;
 }
 
+const NEEDS_ESCAPE = /[&<>"'\r]/;
+
 /** Escapes character data and attribute values. */
 export function escapeXml(value: string): string {
+  if (typeof value === 'string' && !NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[&<>"'\r]/g, (c) => {
     switch (c) {
       case '&':
