@@ -80,7 +80,7 @@ export async function inventoryCopNos(q: Queryable, pairs: string[]): Promise<Ma
 }
 
 export const declarationStore = {
-  insertMessage: (q: Queryable, v: typeof declMessages.$inferInsert) => q.insert(declMessages).values(v),
+  insertMessage: (q: Queryable, v: typeof declMessages.$inferInsert) => insertJsonRows(q, declMessages, [v]),
   messageByGuid: async (q: Queryable, sender: string, guid: string) =>
     (
       await q
