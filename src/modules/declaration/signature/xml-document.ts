@@ -14,6 +14,27 @@
  * test/signature/c14n.test.ts checks that every input parseXmlTree refuses for a DTD is refused here too.
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+
+type DocHandlers = {
+  errorHandler?: (err: Error) => void;
+  doctypeHandler?: () => void;
+  openTagStartHandler?: (tag: { name: string }) => void;
+  openTagHandler?: (tag: SaxesTagNS) => void;
+  closeTagHandler?: (tag: { isSelfClosing: boolean }) => void;
+  textHandler?: (value: string) => void;
+  cdataHandler?: (value: string) => void;
+  commentHandler?: (value: string) => void;
+  piHandler?: (pi: { target: string; body: string }) => void;
+};
+
+/** saxes with its handlers set once, in the constructor (see parseXmlDocument). */
+class DocParser extends SaxesParser<{ xmlns: true; position: boolean }> {
+  constructor(position: boolean, handlers: DocHandlers) {
+    super({ xmlns: true, position });
+    Object.assign(this, handlers);
+  }
+}
+
 import { DEFAULT_XML_LIMITS, type XmlTreeLimits } from '../ceb/xml-tree.js';
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
@@ -149,7 +170,9 @@ export function parseXmlDocument(input: string | Uint8Array, opts: ParseXmlDocum
     }
   }
 
-  const parser = new SaxesParser({ xmlns: true, position: positions });
+  // Handlers are set as properties in the parser's constructor (DocParser): registering them with .on() turns the
+  // saxes parser into a dictionary-mode object in V8, about 4x slower.
+  const h: DocHandlers = {};
   const stack: XElement[] = [];
   const before: XmlDocument['before'] = [];
   const after: XmlDocument['after'] = [];
@@ -168,23 +191,23 @@ export function parseXmlDocument(input: string | Uint8Array, opts: ParseXmlDocum
     // character data outside the root can only be white space (saxes refuses anything else): C14N drops it
   };
 
-  parser.on('error', (err) => {
+  h.errorHandler = (err) => {
     throw new StopParsing('报文不是格式正确的XML', err.message, parser.line);
-  });
-  parser.on('doctype', () => {
+  };
+  h.doctypeHandler = () => {
     throw new StopParsing('报文不允许包含DOCTYPE或ENTITY声明', 'DOCTYPE declarations are not allowed', parser.line);
-  });
+  };
   if (positions) {
-    parser.on('opentagstart', (tag) => {
+    h.openTagStartHandler = (tag) => {
       // saxes reports the position after the character that ended the name: search back for '<name'
       tagStart = text.lastIndexOf(`<${tag.name}`, parser.position);
       tagLine = parser.line;
-    });
+    };
   } else {
     tagStart = -1;
     tagLine = 0;
   }
-  parser.on('opentag', (tag: SaxesTagNS) => {
+  h.openTagHandler = (tag: SaxesTagNS) => {
     count += 1;
     if (count > limits.maxElements) {
       throw new StopParsing('报文元素过多', `more than ${limits.maxElements} elements`, parser.line);
@@ -216,17 +239,19 @@ export function parseXmlDocument(input: string | Uint8Array, opts: ParseXmlDocum
     if (parent) parent.children.push(el);
     else root = el;
     stack.push(el);
-  });
-  parser.on('closetag', (tag) => {
+  };
+  h.closeTagHandler = (tag) => {
     const el = stack.pop();
     if (!el || !positions) return;
     el.end = parser.position;
     el.endTagStart = tag.isSelfClosing ? el.end : text.lastIndexOf('</', el.end - 1);
-  });
-  parser.on('text', (value) => append({ type: 'text', value }));
-  parser.on('cdata', (value) => append({ type: 'text', value }));
-  parser.on('comment', (value) => append({ type: 'comment', value }));
-  parser.on('processinginstruction', (pi) => append({ type: 'pi', target: pi.target, body: pi.body }));
+  };
+  h.textHandler = (value) => append({ type: 'text', value });
+  h.cdataHandler = (value) => append({ type: 'text', value });
+  h.commentHandler = (value) => append({ type: 'comment', value });
+  h.piHandler = (pi) => append({ type: 'pi', target: pi.target, body: pi.body });
+
+  const parser = new DocParser(positions, h);
 
   try {
     parser.write(text).close();
