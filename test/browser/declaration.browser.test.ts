@@ -1,80 +1,17 @@
-/**
- * End-to-end test of the enterprise portal's declaration pages (三单申报一口接入) in a real (headless) Chromium against
- * the platform started in-process: the demo enterprise admin (ebp.demo) uploads an order message (报文上传) and sees it accepted,
- * uploads the same order number again and sees the refusal -301010 explained in plain words, finds the message in
- * the message log (报文日志) by its order number and sees its receipt 申报中 (returnStatus 2), and is told why a
- * private webhook address (回执推送) is refused. Screenshots at 1280×800 go to docs/screenshots/ with
- * UPDATE_SCREENSHOTS=1, else to a temporary folder.
- *
- * Skips (with a message) when no Chromium is found at /usr/bin/chromium or $CHROMIUM_PATH; with REQUIRE_BROWSER=1 a
- * missing browser fails the run instead.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
+import { browserSuite, ensureWebBuild, launchChromium, login, SHOTS, shot, VIEWPORT } from '../support/browser.js';
 import { orderMessage, orderRecord } from '../support/ceb.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(tmpdir(), 'cbec-zone-screenshots');
-const VIEWPORT = { width: 1280, height: 800 };
 /** Enterprise admin of the demo enterprise 91620100MA7LHD015D, filed as ebp + ebc. */
 const DEMO_ENTERPRISE = { username: 'ebp.demo', password: 'Demo@2026!', uscc: '91620100MA7LHD015D' };
 const ORDER_NO = 'WEB-0001';
 
-function findChromium(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => !!p);
-  return candidates.find((p) => existsSync(p)) ?? null;
-}
-
-const chromiumPath = findChromium();
-const requireBrowser = process.env.REQUIRE_BROWSER === '1';
-if (!chromiumPath && !requireBrowser) {
-  console.warn(
-    '[browser test] SKIPPED: no Chromium found (looked at $CHROMIUM_PATH and /usr/bin/chromium). ' +
-      'Install it (apt-get install chromium) or set CHROMIUM_PATH; set REQUIRE_BROWSER=1 to fail instead of skipping.',
-  );
-}
-
-function ensureWebBuild(): void {
-  const script = join(ROOT, 'scripts', 'ensure-web-build.mjs');
-  const args = existsSync(script)
-    ? [script]
-    : [
-        join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('building the web app failed');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  // Let fonts, transitions and lazy chunks settle before the picture.
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-async function login(page: Page, base: string, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator('#login_username').fill(username);
-  await page.locator('#login_password').fill(password);
-  await page.locator('form[id="login"] button[type="submit"]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
-}
-
-const suite = chromiumPath || requireBrowser ? describe : describe.skip;
-
-suite('declaration pages in Chromium (upload → message log → receipts; webhooks)', () => {
+browserSuite('declaration pages in Chromium (upload → message log → receipts; webhooks)', () => {
   let browser: Browser | undefined;
   let server: { url: string; close(): Promise<void> } | undefined;
   let files: string | undefined;
@@ -100,30 +37,12 @@ suite('declaration pages in Chromium (upload → message log → receipts; webho
   }
 
   beforeAll(async () => {
-    if (!chromiumPath) {
-      throw new Error(
-        'REQUIRE_BROWSER=1 but no Chromium was found at $CHROMIUM_PATH or /usr/bin/chromium (apt-get install chromium)',
-      );
-    }
     mkdirSync(SHOTS, { recursive: true });
     files = mkdtempSync(join(tmpdir(), 'cbec-decl-'));
     ensureWebBuild();
     const { startTestServer } = await import('../support/server.js');
     server = await startTestServer();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

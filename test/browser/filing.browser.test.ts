@@ -1,40 +1,9 @@
-/**
- * End-to-end test of the web shell in a real (headless) Chromium against the platform started in-process:
- * an enterprise files (first with a wrong USCC check character, shown under the field), a customs officer approves
- * it in the console, and the new enterprise admin sees 已备案 in the portal. Screenshots of the main pages are
- * written at 1280×800 to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (to keep the committed ones current), else to a
- * temporary folder (so a test run leaves the work tree clean).
- *
- * Skips (with a message) when no Chromium is found at /usr/bin/chromium or $CHROMIUM_PATH; with REQUIRE_BROWSER=1 a
- * missing browser fails the run instead.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { browserSuite, ensureWebBuild, launchChromium, login, SHOTS, shot, VIEWPORT } from '../support/browser.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(tmpdir(), 'cbec-zone-screenshots');
-const VIEWPORT = { width: 1280, height: 800 };
 const DEMO_OFFICER = { username: 'customs.demo', password: 'Demo@2026!' };
-
-function findChromium(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => !!p);
-  return candidates.find((p) => existsSync(p)) ?? null;
-}
-
-const chromiumPath = findChromium();
-const requireBrowser = process.env.REQUIRE_BROWSER === '1';
-if (!chromiumPath && !requireBrowser) {
-  console.warn(
-    '[browser test] SKIPPED: no Chromium found (looked at $CHROMIUM_PATH and /usr/bin/chromium). ' +
-      'Install it (apt-get install chromium) or set CHROMIUM_PATH; set REQUIRE_BROWSER=1 to fail instead of skipping.',
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // GB 32100 / GB 11714 check characters, computed here independently of the backend.
@@ -80,40 +49,7 @@ function corrupt(uscc: string): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function ensureWebBuild(): void {
-  const script = join(ROOT, 'scripts', 'ensure-web-build.mjs');
-  const args = existsSync(script)
-    ? [script]
-    : [
-        join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('building the web app failed');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  // Let fonts, transitions and lazy chunks settle before the picture.
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-async function login(page: Page, base: string, username: string, password: string, officer = false): Promise<void> {
-  await page.goto(`${base}/login${officer ? '?as=officer' : ''}`);
-  await page.locator('#login_username').fill(username);
-  await page.locator('#login_password').fill(password);
-  await page.locator('form[id="login"] button[type="submit"]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
-}
-
-const suite = chromiumPath || requireBrowser ? describe : describe.skip;
-
-suite('web shell in Chromium (filing → approval → portal)', () => {
+browserSuite('web shell in Chromium (filing → approval → portal)', () => {
   let browser: Browser | undefined;
   let server: { url: string; close(): Promise<void>; adminPassword: string } | undefined;
   const pageErrors: string[] = [];
@@ -130,29 +66,11 @@ suite('web shell in Chromium (filing → approval → portal)', () => {
   }
 
   beforeAll(async () => {
-    if (!chromiumPath) {
-      throw new Error(
-        'REQUIRE_BROWSER=1 but no Chromium was found at $CHROMIUM_PATH or /usr/bin/chromium (apt-get install chromium)',
-      );
-    }
     mkdirSync(SHOTS, { recursive: true });
     ensureWebBuild();
     const { startTestServer } = await import('../support/server.js');
     server = await startTestServer();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
