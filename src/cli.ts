@@ -32,6 +32,11 @@ program
     const address = await app.listen({ port: config.port, host: config.host });
     const text = describeStartup(report);
     if (text) console.log(text);
+    if (p.clearanceTables.tablesAreSample) {
+      console.log(
+        '税率表为样例（tables/samples，非官方）/ clearance tables: the labelled SAMPLE (set CBEC_TABLES_DIR for the official ones)',
+      );
+    }
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     console.log(`\ncbec-zone ${VERSION} 已启动 / running at ${url}  (database: ${p.dbh.kind} ${p.dbh.location})`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/readyz`);

@@ -41,6 +41,8 @@ const schema = z.object({
   CBEC_PARSE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   /** Allow receipt webhooks to private and loopback addresses (an intranet deployment); refused by default (SSRF). */
   CBEC_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** Folder with the operator's clearance tables (tariff rates, positive list, exchange rates); default: the samples. */
+  CBEC_TABLES_DIR: z.string().optional(),
 });
 
 export type Config = {
@@ -60,6 +62,7 @@ export type Config = {
   messageBodyLimit: number;
   parseWorkers: number;
   webhookAllowPrivate: boolean;
+  tablesDir: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     messageBodyLimit: e.CBEC_MESSAGE_BODY_LIMIT,
     parseWorkers: e.CBEC_PARSE_WORKERS ?? Math.max(1, availableParallelism() - 1),
     webhookAllowPrivate: e.CBEC_WEBHOOK_ALLOW_PRIVATE === 'true',
+    tablesDir: e.CBEC_TABLES_DIR ? resolve(e.CBEC_TABLES_DIR) : undefined,
     ...overrides,
   };
 }

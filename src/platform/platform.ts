@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { clearanceRoutes } from '../modules/clearance/routes.js';
+import { readClearanceTables, SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
+import { type ClearanceTables, formatTableError } from '../modules/clearance/tables.js';
 import { ParsePool } from '../modules/declaration/parse-pool.js';
 import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
@@ -37,6 +40,8 @@ export type Platform = {
   identity: IdentityService;
   filing: FilingService;
   declaration: DeclarationService;
+  /** The clearance rate tables in force: the operator's (CBEC_TABLES_DIR) or the labelled samples. */
+  clearanceTables: { tables: ClearanceTables; tablesAreSample: boolean };
   close(): Promise<void>;
 };
 
@@ -69,13 +74,21 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
+    const tablesDir = config.tablesDir ?? SAMPLE_TABLES_DIR;
+    const loaded = await readClearanceTables(tablesDir);
+    if (!loaded.ok) {
+      throw new Error(
+        `clearance tables in ${tablesDir}:\n${loaded.errors.map((e) => formatTableError(e, 'en')).join('\n')}`,
+      );
+    }
+    const clearanceTables = { tables: loaded.table, tablesAreSample: !config.tablesDir };
     const parsePool = new ParsePool(config.parseWorkers);
     const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing), parsePool);
     const close = async () => {
       await parsePool.close();
       await dbh.close();
     };
-    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, close };
+    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, clearanceTables, close };
   } catch (e) {
     await dbh.close();
     throw e;
@@ -161,6 +174,7 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
+  clearanceRoutes(app, p.clearanceTables);
   declarationRoutes(app, p.declaration, {
     messageBodyLimit: p.config.messageBodyLimit,
     receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),

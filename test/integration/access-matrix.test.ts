@@ -264,6 +264,11 @@ const POLICY: Record<string, Policy> = {
     req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/deliveries/999999999/replay` }),
   },
 
+  'POST /api/v1/tax/estimate': {
+    access: ['api_key', 'enterprise_admin', 'enterprise_operator', 'customs', 'tax', 'platform_admin'],
+    req: () => ({ url: '/api/v1/tax/estimate', payload: { items: [], freight: '0', insurance: '0' } }),
+  },
+
   'POST /api/v1/auth/logout': { access: 'public', req: () => ({ url: '/api/v1/auth/logout' }) },
 };
 
