@@ -4,14 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { signCeb, verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
 import {
   CertificateError,
   certificateMentions,
   isIssuedBy,
   parseCertificate,
-} from '../../src/modules/declaration/signature/certificate.js';
-import { DerError, readTlv, timeOf } from '../../src/modules/declaration/signature/der.js';
-import { signCeb, verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
+} from '../../src/platform/crypto/certificate.js';
+import { DerError, readTlv, timeOf } from '../../src/platform/crypto/der.js';
 import { sample } from '../ceb/samples.js';
 import {
   FIXTURES,

@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalize, rootSignatures } from '../../src/modules/declaration/signature/c14n.js';
-import { parseCertificate } from '../../src/modules/declaration/signature/certificate.js';
 import { digest } from '../../src/modules/declaration/signature/digest.js';
 import { childElements, parseXmlDocument } from '../../src/modules/declaration/signature/xml-document.js';
 import { type CebSigningKey, signCeb, verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
+import { parseCertificate } from '../../src/platform/crypto/certificate.js';
 import { sm2Backend, sm2Verify } from '../../src/platform/crypto/sm2.js';
 import { ceb311WithOrders, RSA_KEY, SM2_KEY } from './support.js';
 

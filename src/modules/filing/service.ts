@@ -1,12 +1,12 @@
 import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import { canonicalJson } from '../../platform/crypto/canonical.js';
+import { certificateMentions, parseCertificate } from '../../platform/crypto/certificate.js';
 import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { keyIdOf, type PlatformSigner, sm2Verify } from '../../platform/crypto/signing.js';
 import type { Database, Queryable } from '../../platform/db/client.js';
 import { type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
-import { certificateMentions, parseCertificate } from '../declaration/signature/certificate.js';
 import type { IdentityService } from '../identity/service.js';
 import { type Decision, type FilingRole, type FilingStatus, isFiled, REASON_REQUIRED, transition } from './model.js';
 import type { enterpriseCertificates, enterprises } from './schema.js';

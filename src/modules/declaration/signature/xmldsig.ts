@@ -26,6 +26,16 @@ import {
   verify as nodeVerify,
   type X509Certificate,
 } from 'node:crypto';
+import {
+  type CebCertificateInfo,
+  CertificateError,
+  certificateInfo,
+  certificateMentions,
+  isIssuedBy,
+  type ParsedCertificate,
+  parseCertificate,
+} from '../../../platform/crypto/certificate.js';
+import { childrenOf, contentOf, expectTag, oidOf, readTlv, TAG } from '../../../platform/crypto/der.js';
 import { sm2Sign, sm2Verify } from '../../../platform/crypto/sm2.js';
 import { CEB_MESSAGE_DEFS, CEB_NAMESPACE, type CebMessageType } from '../ceb/definitions.generated.js';
 import type { Problem } from '../ceb/values.js';
@@ -41,16 +51,6 @@ import {
   isSignatureElement,
   rootSignatures,
 } from './c14n.js';
-import {
-  type CebCertificateInfo,
-  CertificateError,
-  certificateInfo,
-  certificateMentions,
-  isIssuedBy,
-  type ParsedCertificate,
-  parseCertificate,
-} from './certificate.js';
-import { childrenOf, contentOf, expectTag, oidOf, readTlv, TAG } from './der.js';
 import { type DigestAlgorithm, digest } from './digest.js';
 import {
   childElements,
@@ -61,7 +61,7 @@ import {
   type XNode,
 } from './xml-document.js';
 
-export type { CebCertificateInfo } from './certificate.js';
+export type { CebCertificateInfo } from '../../../platform/crypto/certificate.js';
 export type { DigestAlgorithm } from './digest.js';
 
 export const SIGNATURE_METHOD = {

@@ -8,7 +8,6 @@
  * are read from the DER with der.ts.
  */
 import { createHash, createPublicKey, type KeyObject, verify as nodeVerify, X509Certificate } from 'node:crypto';
-import { sm2Verify } from '../../../platform/crypto/sm2.js';
 import {
   bitStringOf,
   bytesOf,
@@ -24,7 +23,7 @@ import {
   timeOf,
   unsignedHexOf,
 } from './der.js';
-import { sm3Hex } from './digest.js';
+import { sm2Verify } from './sm2.js';
 
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -264,7 +263,7 @@ function parseDer(der: Buffer): ParsedCertificate {
       ...(info.publicKeyHex ? { publicKeyHex: info.publicKeyHex } : {}),
       ...(info.publicKeyPem ? { publicKeyPem: info.publicKeyPem } : {}),
       signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[signatureOid] ?? signatureOid,
-      fingerprintSm3: sm3Hex(der),
+      fingerprintSm3: createHash('sm3').update(der).digest('hex'),
       fingerprintSha256: createHash('sha256').update(der).digest('hex'),
     } as CebCertificateInfo,
     der,
