@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
-import { browserSuite, ensureWebBuild, launchChromium, login, SHOTS, shot, VIEWPORT } from '../support/browser.js';
+import { browserSuite, ensureWebBuild, launchChromium, login, openPage, SHOTS, shot } from '../support/browser.js';
 import { orderMessage, orderRecord } from '../support/ceb.js';
 
 /** Enterprise admin of the demo enterprise 91620100MA7LHD015D, filed as ebp + ebc. */
@@ -18,15 +18,7 @@ browserSuite('declaration pages in Chromium (upload → message log → receipts
   const pageErrors: string[] = [];
   const contexts: BrowserContext[] = [];
 
-  async function newPage(): Promise<Page> {
-    if (!browser) throw new Error('no browser');
-    const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-    return page;
-  }
+  const newPage = (): Promise<Page> => openPage(browser, contexts, pageErrors);
 
   /** A fresh order message for ORDER_NO (new message guid, new record guid) written to a temporary .xml file. */
   function orderFile(name: string): string {

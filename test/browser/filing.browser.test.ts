@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { browserSuite, ensureWebBuild, launchChromium, login, SHOTS, shot, VIEWPORT } from '../support/browser.js';
+import { browserSuite, ensureWebBuild, launchChromium, login, openPage, SHOTS, shot } from '../support/browser.js';
 
 const DEMO_OFFICER = { username: 'customs.demo', password: 'Demo@2026!' };
 
@@ -55,15 +55,7 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
   const pageErrors: string[] = [];
   const contexts: BrowserContext[] = [];
 
-  async function newPage(): Promise<Page> {
-    if (!browser) throw new Error('no browser');
-    const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-    return page;
-  }
+  const newPage = (): Promise<Page> => openPage(browser, contexts, pageErrors);
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });

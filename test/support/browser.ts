@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe } from 'vitest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -83,4 +83,19 @@ export async function login(
   await page.locator('#login_password').fill(password);
   await page.locator('form[id="login"] button[type="submit"]').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+}
+
+/** A page in a fresh context (zh-CN, Asia/Shanghai, 1280×800) whose uncaught page errors are collected. */
+export async function openPage(
+  browser: Browser | undefined,
+  contexts: BrowserContext[],
+  pageErrors: string[],
+): Promise<Page> {
+  if (!browser) throw new Error('no browser');
+  const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  return page;
 }
