@@ -1,4 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
+import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
+import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
 import { loadConfig } from './platform/config.js';
 import { migrateDatabase } from './platform/db/client.js';
 import { DataDirLockedError } from './platform/db/lock.js';
@@ -30,11 +34,14 @@ program
     const report = await prepare(p);
     const app = await createApp(p);
     const address = await app.listen({ port: config.port, host: config.host });
+    if (config.clearanceMode === 'emulated') p.clearance.start();
+    else p.gateway?.start().catch((e: unknown) => p.log.error({ err: String(e) }, 'customs gateway stopped'));
     const text = describeStartup(report);
     if (text) console.log(text);
-    if (p.clearanceTables.tablesAreSample) {
+    if (p.tables.current().sample) {
       console.log(
-        '税率表为样例（tables/samples，非官方）/ clearance tables: the labelled SAMPLE (set CBEC_TABLES_DIR for the official ones)',
+        '参数表含样例（tables/samples，非官方）/ reference tables include the labelled SAMPLE: load the official ones ' +
+          'with `cbec-zone tables import` or the console (参数表管理)',
       );
     }
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -76,7 +83,7 @@ program
         console.log('enterprises exist already; demo data not written');
         return;
       }
-      const summary = await seedDemo(p.identity, p.filing);
+      const summary = await seedDemo(p.identity, p.filing, p.credit);
       console.log(describeStartup({ admin: { created: false }, demo: summary }));
     } finally {
       await p.close();
@@ -146,6 +153,172 @@ program
       await p.close();
     }
   });
+
+const tables = program
+  .command('tables')
+  .description(
+    'Reference tables (参数表): tariff-rates, positive-list, exchange-rates, customs-params, holidays (columns in tables/samples/README.md)',
+  );
+tables
+  .command('import')
+  .description(
+    'Load a new version of a table from CSV (UTF-8) or XLSX (first worksheet); in force at once. Prints the new ' +
+      'version id; exit status 1 with every error (line, column, 中文 and English) when the file does not validate',
+  )
+  .argument('<kind>', REFERENCE_KINDS.join(' | '))
+  .argument('<file>')
+  .option('--label <text>', 'a label for the version (e.g. "2026 税则 第2版"); default: the file name')
+  .action(async (kind: string, file: string, o: { label?: string }) => {
+    if (!isReferenceKind(kind)) {
+      console.error(`未知的参数表类型 / unknown table kind: ${kind} (${REFERENCE_KINDS.join(', ')})`);
+      process.exitCode = 1;
+      return;
+    }
+    const content = await readFile(file);
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = await p.tables.import(kind, {
+        content,
+        fileName: basename(file),
+        label: o.label,
+        by: cliActor.name,
+        actor: cliActor,
+      });
+      if (!r.ok) {
+        console.error(
+          r.code === 'UNCHANGED'
+            ? `未导入 / not imported: ${file}`
+            : `未导入，共 ${r.errors.length} 处错误 / not imported: ${r.errors.length} error(s) in ${file}`,
+        );
+        for (const e of r.errors) console.error(`  ${formatTableError(e, 'zh')}\n  ${formatTableError(e, 'en')}`);
+        process.exitCode = 1;
+        return;
+      }
+      const v = r.version;
+      console.log(v.id);
+      console.error(`${kind}: “${v.label}” ${v.rowCount} rows, sha256 ${v.sha256} — 已生效 / in force`);
+    } finally {
+      await p.close();
+    }
+  });
+tables
+  .command('list')
+  .description('Every version of every table, the one in force marked *')
+  .action(async () => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const all = await p.tables.list();
+      for (const kind of REFERENCE_KINDS) {
+        console.log(`${kind} (${TABLE_NAMES[kind].zh})`);
+        for (const v of all[kind]) {
+          const tags = [v.inForce ? '*' : ' ', v.isSample ? 'SAMPLE' : ''].join(' ');
+          console.log(
+            `  ${tags.padEnd(8)} ${v.id}  ${v.loadedAt.toISOString()}  ${String(v.rowCount).padStart(6)} rows  ${v.label}  (${v.sourceName}, ${v.loadedBy ?? '-'})`,
+          );
+        }
+      }
+    } finally {
+      await p.close();
+    }
+  });
+tables
+  .command('export')
+  .description("Write a version's CSV, exactly as stored, to FILE or standard output")
+  .argument('<id>', 'the version id (see tables list)')
+  .argument('[file]')
+  .action(async (id: string, file: string | undefined) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = /^[0-9a-f-]{36}$/i.test(id) ? await p.tables.content(id) : null;
+      if (!r) throw AppError.notFound('table version', '参数表版本');
+      if (file) await writeFile(file, r.content);
+      else process.stdout.write(r.content);
+    } finally {
+      await p.close();
+    }
+  });
+
+program
+  .command('customs-emulator')
+  .description(
+    'Play customs for connected mode (no database): take DxpMsg messages from the gateway transport, decide lists ' +
+      'with the clearance engine, send receipts back (CEB312/412/512/622/624/626/712/816). Runs until SIGINT/SIGTERM',
+  )
+  .option('--amqp <url>', 'RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672')
+  .option('--inbound <queue>', "the queue customs reads (the platform's outbound queue)", 'cbec.to-customs')
+  .option(
+    '--outbound <queue>',
+    "the queue customs writes receipts to (the platform's inbound queue)",
+    'cbec.from-customs',
+  )
+  .option('--folder <dir>', 'the folder exchange instead: reads <dir>/outbox, writes receipts to <dir>/inbox')
+  .option(
+    '--tables <dir>',
+    'clearance tables (tariff-rates.csv, positive-list.csv, exchange-rates.csv); default: the samples',
+  )
+  .option('--inspection-rate <rate>', "inspection share of a general enterprise's lists", '0.05')
+  .option('--node-id <id>', 'DxpMsg SenderId of customs', 'DXPEDCCEB0000002')
+  .option(
+    '--platform-key <hex>',
+    "the platform's SM2 public key (04…): drop DxpMsg messages whose signature does not verify",
+  )
+  .option('--quiet', 'no log lines')
+  .action(
+    async (o: {
+      amqp?: string;
+      inbound: string;
+      outbound: string;
+      folder?: string;
+      tables?: string;
+      inspectionRate: string;
+      nodeId: string;
+      platformKey?: string;
+      quiet?: boolean;
+    }) => {
+      const { CustomsEmulator, runCustomsEmulator } = await import('./modules/gateway/customs-emulator.js');
+      const { openGatewayTransport } = await import('./modules/gateway/connected.js');
+      const { readClearanceTables, SAMPLE_TABLES_DIR } = await import('./modules/clearance/table-files.js');
+      const { Decimal } = await import('./kernel/money.js');
+      if (!o.amqp === !o.folder) throw new Error('customs-emulator: give either --amqp URL or --folder DIR');
+      const tablesDir = o.tables ?? SAMPLE_TABLES_DIR;
+      const loaded = await readClearanceTables(tablesDir);
+      if (!loaded.ok) {
+        throw new Error(`tables in ${tablesDir}:\n${loaded.errors.map((e) => formatTableError(e, 'en')).join('\n')}`);
+      }
+      const line = (level: string) => (obj: object, msg: string) => {
+        if (!o.quiet) console.error(JSON.stringify({ time: new Date().toISOString(), level, msg, ...obj }));
+      };
+      const logger = { info: line('info'), warn: line('warn'), error: line('error') };
+      const transport = await openGatewayTransport(o.amqp ?? `folder:${o.folder}`, {
+        side: 'customs',
+        outboundQueue: o.outbound,
+        inboundQueue: o.inbound,
+        logger,
+        pollIntervalMs: 500,
+        retryDelayMs: 200,
+      });
+      const emulator = new CustomsEmulator({ tables: loaded.table, inspectionRate: Decimal.parse(o.inspectionRate) });
+      const running = await runCustomsEmulator(transport, emulator, {
+        nodeId: o.nodeId,
+        ...(o.platformKey ? { platformPublicKey: o.platformKey } : {}),
+        logger,
+      });
+      console.log(
+        `customs emulator ready (${transport.kind}${o.amqp ? `: ${o.inbound} → ${o.outbound}` : `: ${o.folder}`}; tables ${
+          o.tables ? tablesDir : 'SAMPLE'
+        })`,
+      );
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await running.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+  );
 
 const ceb = program.command('ceb').description('CEB messages (2022-05 standard)');
 ceb

@@ -41,6 +41,45 @@ const schema = z.object({
   CBEC_PARSE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   /** Allow receipt webhooks to private and loopback addresses (an intranet deployment); refused by default (SSRF). */
   CBEC_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /**
+   * Declared lists (CEB621/623/625/711) in JSON: `refuse` (the XSD wants an XML signature) or `accept` them,
+   * authenticated by the enterprise's API key.
+   */
+  CBEC_JSON_DECLARATIONS: z.enum(['refuse', 'accept']).default('refuse'),
+  /** emulated: the platform's engine decides; connected: lists go to the customs data exchange (CBEC_GATEWAY). */
+  CBEC_CLEARANCE_MODE: z.enum(['emulated', 'connected']).default('emulated'),
+  /**
+   * Connected mode: the transport to the customs data exchange, `amqp://user:pass@host:5672/vhost` (RabbitMQ) or
+   * `folder:/path` (the E-Port client's folder exchange: `/path/outbox` out, `/path/inbox` in).
+   */
+  CBEC_GATEWAY: z
+    .string()
+    .regex(/^(amqps?:\/\/.+|folder:.+)$/, 'amqp://… or folder:/path')
+    .optional(),
+  /** AMQP queues: to customs and from customs (both durable quorum queues, declared by both peers). */
+  CBEC_GATEWAY_OUTBOUND_QUEUE: z.string().min(1).max(200).default('cbec.to-customs'),
+  CBEC_GATEWAY_INBOUND_QUEUE: z.string().min(1).max(200).default('cbec.from-customs'),
+  /** DxpMsg SenderId of this platform's node and ReceiverId of customs (at most 16 characters each). */
+  CBEC_GATEWAY_NODE_ID: z.string().min(1).max(16).default('DXPENT0000000001'),
+  CBEC_GATEWAY_CUSTOMS_NODE_ID: z.string().min(1).max(16).default('DXPEDCCEB0000002'),
+  /**
+   * The platform's transfer-node key (PEM, SM2 or RSA) and certificate (PEM or DER): signs the lists, cancellations,
+   * returns and entries it forwards from JSON declarations (their XSD requires a Signature).
+   */
+  CBEC_GATEWAY_SIGN_KEY_FILE: z.string().optional(),
+  CBEC_GATEWAY_SIGN_CERT_FILE: z.string().optional(),
+  /** Minutes a list waits for its order, payment and waybill before it is rejected. */
+  CBEC_MATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(1440),
+  /** Share of a general (常规) enterprise's lists sent to inspection (0 to 1). */
+  CBEC_INSPECTION_RATE: z
+    .string()
+    .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/)
+    .default('0.05'),
+  /** Largest difference between amounts accepted in matching (RMB; 0: exact). */
+  CBEC_MATCH_AMOUNT_TOLERANCE: z
+    .string()
+    .regex(/^\d{1,6}(\.\d{1,2})?$/)
+    .default('0'),
   /** Folder with the operator's clearance tables (tariff rates, positive list, exchange rates); default: the samples. */
   CBEC_TABLES_DIR: z.string().optional(),
 });
@@ -63,6 +102,19 @@ export type Config = {
   parseWorkers: number;
   webhookAllowPrivate: boolean;
   tablesDir: string | undefined;
+  jsonDeclarations: 'refuse' | 'accept';
+  clearanceMode: 'emulated' | 'connected';
+  /** CBEC_GATEWAY: `amqp://…` or `folder:/path`; required in connected mode. */
+  gateway: string | undefined;
+  gatewayOutboundQueue: string;
+  gatewayInboundQueue: string;
+  gatewayNodeId: string;
+  gatewayCustomsNodeId: string;
+  gatewaySignKeyFile: string | undefined;
+  gatewaySignCertFile: string | undefined;
+  matchTimeoutMinutes: number;
+  inspectionRate: string;
+  matchAmountTolerance: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -91,6 +143,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     parseWorkers: e.CBEC_PARSE_WORKERS ?? Math.max(1, availableParallelism() - 1),
     webhookAllowPrivate: e.CBEC_WEBHOOK_ALLOW_PRIVATE === 'true',
     tablesDir: e.CBEC_TABLES_DIR ? resolve(e.CBEC_TABLES_DIR) : undefined,
+    jsonDeclarations: e.CBEC_JSON_DECLARATIONS,
+    clearanceMode: e.CBEC_CLEARANCE_MODE,
+    gateway: e.CBEC_GATEWAY,
+    gatewayOutboundQueue: e.CBEC_GATEWAY_OUTBOUND_QUEUE,
+    gatewayInboundQueue: e.CBEC_GATEWAY_INBOUND_QUEUE,
+    gatewayNodeId: e.CBEC_GATEWAY_NODE_ID,
+    gatewayCustomsNodeId: e.CBEC_GATEWAY_CUSTOMS_NODE_ID,
+    gatewaySignKeyFile: e.CBEC_GATEWAY_SIGN_KEY_FILE ? resolve(e.CBEC_GATEWAY_SIGN_KEY_FILE) : undefined,
+    gatewaySignCertFile: e.CBEC_GATEWAY_SIGN_CERT_FILE ? resolve(e.CBEC_GATEWAY_SIGN_CERT_FILE) : undefined,
+    matchTimeoutMinutes: e.CBEC_MATCH_TIMEOUT_MINUTES,
+    inspectionRate: e.CBEC_INSPECTION_RATE,
+    matchAmountTolerance: e.CBEC_MATCH_AMOUNT_TOLERANCE,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { orgCodeCheckCharacter, usccCheckCharacter } from '../kernel/codes/uscc.js';
+import type { CreditService } from '../modules/credit/service.js';
 import type { FilingRole } from '../modules/filing/model.js';
 import type { FilingService } from '../modules/filing/service.js';
 import type { IdentityService } from '../modules/identity/service.js';
@@ -47,6 +48,12 @@ const DEMO_ENTERPRISES: { nameCn: string; nameEn: string; roles: FilingRole[]; u
   },
 ];
 
+/** Demo credit records (海关企业信用), by index into DEMO_ENTERPRISES, in force from Decree 282's first day. */
+const DEMO_CREDIT: { enterprise: number; level: 'advanced' | 'dishonest'; basis: string }[] = [
+  { enterprise: 0, level: 'advanced', basis: '【演示】高级认证企业（AEO）认证，演示数据' },
+  { enterprise: 2, level: 'dishonest', basis: '【演示】超期未缴纳税款，认定为失信企业，演示数据' },
+];
+
 const DEMO_OFFICERS: { username: string; displayName: string; role: Role }[] = [
   { username: 'customs.demo', displayName: '【演示】兰州海关 审核员', role: 'customs' },
   { username: 'commerce.demo', displayName: '【演示】市商务局 审核员', role: 'commerce' },
@@ -60,8 +67,15 @@ export type DemoSummary = {
   enterprises: { uscc: string; nameCn: string }[];
 };
 
-/** Clearly named demo enterprises (【演示】…, approved) and demo users, for a first start. */
-export async function seedDemo(identity: IdentityService, filing: FilingService): Promise<DemoSummary> {
+/**
+ * Clearly named demo enterprises (【演示】…, approved), demo users and, when `credit` is given, demo credit records
+ * (one advanced, one dishonest, from 2026-04-01), for a first start.
+ */
+export async function seedDemo(
+  identity: IdentityService,
+  filing: FilingService,
+  credit?: CreditService,
+): Promise<DemoSummary> {
   const system = { name: 'demo-seed', role: 'system' };
   const summary: DemoSummary = { users: [], enterprises: [] };
   const officers = [];
@@ -101,6 +115,16 @@ export async function seedDemo(identity: IdentityService, filing: FilingService)
     await filing.decide(officer, actor, uscc, 'approve');
     summary.enterprises.push({ uscc, nameCn: e.nameCn });
     if (e.user) summary.users.push({ username: e.user, role: 'enterprise_admin', enterprise: uscc });
+  }
+  if (credit) {
+    for (const c of DEMO_CREDIT) {
+      await credit.record(actor, {
+        uscc: demoUscc(c.enterprise + 1),
+        level: c.level,
+        validFrom: '2026-04-01',
+        basis: c.basis,
+      });
+    }
   }
   return summary;
 }

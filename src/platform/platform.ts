@@ -2,9 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { Decimal } from '../kernel/money.js';
+import { clearanceListRoutes } from '../modules/clearance/lists-routes.js';
+import { ReferenceTables } from '../modules/clearance/reference-tables.js';
 import { clearanceRoutes } from '../modules/clearance/routes.js';
-import { readClearanceTables, SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
-import { type ClearanceTables, formatTableError } from '../modules/clearance/tables.js';
+import { ClearanceService } from '../modules/clearance/service.js';
+import { SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
+import { tableRoutes } from '../modules/clearance/table-routes.js';
+import { creditRoutes } from '../modules/credit/routes.js';
+import { CreditService } from '../modules/credit/service.js';
 import { ParsePool } from '../modules/declaration/parse-pool.js';
 import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
@@ -13,6 +19,12 @@ import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
+import {
+  ConnectedGateway,
+  cebMessageSigner,
+  loadTransferNodeKey,
+  openGatewayTransport,
+} from '../modules/gateway/connected.js';
 import { identityRoutes } from '../modules/identity/routes.js';
 import { IdentityService } from '../modules/identity/service.js';
 import { AuditTrail } from './audit/audit.js';
@@ -22,6 +34,7 @@ import { PersonalInfoCipher } from './crypto/personal-info.js';
 import { ensurePlatformKey, listPublicKeys, type PlatformSigner } from './crypto/signing.js';
 import { type DbHandle, migrateDatabase, openDatabase } from './db/client.js';
 import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
+import { seedDemoClearance } from './demo-clearance.js';
 import { type App, buildApp } from './http/app.js';
 import { OFFICER_ROLES, only } from './http/auth.js';
 import { createLogger } from './log.js';
@@ -39,9 +52,21 @@ export type Platform = {
   signer: PlatformSigner;
   identity: IdentityService;
   filing: FilingService;
+  /** Customs enterprise credit (海关企业信用): dated levels, read by clearance for inspection sampling. */
+  credit: CreditService;
   declaration: DeclarationService;
-  /** The clearance rate tables in force: the operator's (CBEC_TABLES_DIR) or the labelled samples. */
-  clearanceTables: { tables: ClearanceTables; tablesAreSample: boolean };
+  /**
+   * The reference tables (rates, positive list, exchange rates, customs codes, holidays), stored in the database and
+   * seeded on first start from CBEC_TABLES_DIR or the labelled samples; `tables.current()` is the set in force.
+   */
+  tables: ReferenceTables;
+  /** The import clearance engine (emulated mode): decides lists in the background once `clearance.start()` runs. */
+  clearance: ClearanceService;
+  /**
+   * Connected mode (CBEC_CLEARANCE_MODE=connected): declarations go to customs through CBEC_GATEWAY and receipts
+   * come back; `gateway.start()` connects and sends. Null in emulated mode.
+   */
+  gateway: ConnectedGateway | null;
   close(): Promise<void>;
 };
 
@@ -74,21 +99,78 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
-    const tablesDir = config.tablesDir ?? SAMPLE_TABLES_DIR;
-    const loaded = await readClearanceTables(tablesDir);
-    if (!loaded.ok) {
-      throw new Error(
-        `clearance tables in ${tablesDir}:\n${loaded.errors.map((e) => formatTableError(e, 'en')).join('\n')}`,
-      );
-    }
-    const clearanceTables = { tables: loaded.table, tablesAreSample: !config.tablesDir };
+    const credit = new CreditService(dbh.db, audit);
+    const tables = new ReferenceTables(dbh.db, audit, {
+      seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
+      seedIsSample: !config.tablesDir,
+      sampleDir: SAMPLE_TABLES_DIR,
+    });
+    await tables.init();
     const parsePool = new ParsePool(config.parseWorkers);
-    const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing), parsePool);
+    const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing), parsePool, {
+      acceptUnsignedJson: config.jsonDeclarations === 'accept',
+    });
+    const clearance = new ClearanceService(dbh.db, pi, filing, credit, tables, audit, {
+      matchTimeoutMs: config.matchTimeoutMinutes * 60_000,
+      inspectionBaseRate: Decimal.parse(config.inspectionRate),
+      amountTolerance: Decimal.parse(config.matchAmountTolerance),
+      log,
+    });
+    // One decides: the emulated engine, or customs through the gateway (connected mode).
+    let gateway: ConnectedGateway | null = null;
+    if (config.clearanceMode === 'connected') {
+      if (!config.gateway)
+        throw new Error('CBEC_CLEARANCE_MODE=connected needs CBEC_GATEWAY (amqp://… or folder:/path)');
+      if (!config.gatewaySignKeyFile !== !config.gatewaySignCertFile) {
+        throw new Error('CBEC_GATEWAY_SIGN_KEY_FILE and CBEC_GATEWAY_SIGN_CERT_FILE go together');
+      }
+      const nodeKey =
+        config.gatewaySignKeyFile && config.gatewaySignCertFile
+          ? loadTransferNodeKey(config.gatewaySignKeyFile, config.gatewaySignCertFile)
+          : null;
+      if (!nodeKey && config.jsonDeclarations === 'accept') {
+        log.warn(
+          'connected mode without CBEC_GATEWAY_SIGN_KEY_FILE/CERT_FILE: lists declared in JSON go to customs unsigned',
+        );
+      }
+      const transport = await openGatewayTransport(config.gateway, {
+        side: 'platform',
+        outboundQueue: config.gatewayOutboundQueue,
+        inboundQueue: config.gatewayInboundQueue,
+        logger: log,
+      });
+      gateway = new ConnectedGateway(dbh.db, pi, transport, {
+        nodeId: config.gatewayNodeId,
+        customsNodeId: config.gatewayCustomsNodeId,
+        signer: await ensurePlatformKey(dbh.db, pi, 'customs-gateway'),
+        ...(nodeKey ? { messageSigner: cebMessageSigner(nodeKey) } : {}),
+        resolveParties: (codes, q) => filing.resolveCodes(codes, q),
+        logger: log,
+      });
+      declaration.addListener(gateway);
+    } else declaration.addListener(clearance);
     const close = async () => {
+      await gateway?.stop();
+      await clearance.stop();
       await parsePool.close();
       await dbh.close();
     };
-    return { config, log, dbh, audit, pi, signer, identity, filing, declaration, clearanceTables, close };
+    return {
+      config,
+      log,
+      dbh,
+      audit,
+      pi,
+      signer,
+      identity,
+      filing,
+      credit,
+      declaration,
+      clearance,
+      gateway,
+      tables,
+      close,
+    };
   } catch (e) {
     await dbh.close();
     throw e;
@@ -100,7 +182,15 @@ export async function prepare(p: Platform): Promise<StartupReport> {
   const admin = await p.identity.ensureAdmin(p.config.adminPassword);
   let demo: DemoSummary | null = null;
   if (p.config.seedDemo && (await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total === 0) {
-    demo = await seedDemo(p.identity, p.filing);
+    demo = await seedDemo(p.identity, p.filing, p.credit);
+    if (p.config.clearanceMode === 'emulated') {
+      // demo lists through the real hub and engine; sent as JSON on the demo enterprises' behalf (see the module)
+      const demoHub = new DeclarationService(p.dbh.db, p.pi, p.filing, signatureCheck(p.filing), undefined, {
+        acceptUnsignedJson: true,
+      });
+      demoHub.addListener(p.clearance);
+      await seedDemoClearance(demoHub, p.clearance);
+    }
   }
   return { admin, demo };
 }
@@ -174,7 +264,13 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
-  clearanceRoutes(app, p.clearanceTables);
+  creditRoutes(app, p.credit, {
+    isUsccException: p.filing.isUsccException,
+    refreshUsccExceptions: () => p.filing.refreshExceptions(),
+  });
+  clearanceRoutes(app, { tables: p.tables });
+  clearanceListRoutes(app, p.clearance);
+  tableRoutes(app, { tables: p.tables });
   declarationRoutes(app, p.declaration, {
     messageBodyLimit: p.config.messageBodyLimit,
     receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),

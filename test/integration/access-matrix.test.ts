@@ -264,9 +264,71 @@ const POLICY: Record<string, Policy> = {
     req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/deliveries/999999999/replay` }),
   },
 
+  'GET /api/v1/credit/:uscc': { access: READERS, req: (_c, uscc) => ({ url: `/api/v1/credit/${uscc}` }) },
+  'POST /api/v1/credit/records': {
+    access: ['customs', 'platform_admin'],
+    // valid_to before valid_from: a 422 after authorisation, nothing recorded.
+    req: (c) => ({
+      url: '/api/v1/credit/records',
+      payload: { uscc: c.uscc0, level: 'general', validFrom: '2026-05-02', validTo: '2026-05-01', basis: '矩阵' },
+    }),
+  },
+
   'POST /api/v1/tax/estimate': {
     access: ['api_key', 'enterprise_admin', 'enterprise_operator', 'customs', 'tax', 'platform_admin'],
     req: () => ({ url: '/api/v1/tax/estimate', payload: { items: [], freight: '0', insurance: '0' } }),
+  },
+
+  // Reference tables (参数表): everyone signed in reads them; the platform admin and customs load new versions.
+  'GET /api/v1/tables': { access: READERS, req: () => ({ url: '/api/v1/tables' }) },
+  'GET /api/v1/tables/versions/:id/content': {
+    access: READERS,
+    req: () => ({ url: `/api/v1/tables/versions/${randomUUID()}/content` }),
+  },
+  'POST /api/v1/tables/:kind': {
+    access: ['platform_admin', 'customs'],
+    // A JSON body instead of the file: 415 after authorisation, nothing loaded.
+    req: () => ({ url: '/api/v1/tables/holidays?fileName=matrix.csv', payload: { content: 'date,kind,name' } }),
+  },
+
+  // Clearance (通关): enterprises see their own lists and bills; customs officers decide reviews and inspections.
+  'GET /api/v1/clearance/lists': { access: READERS, req: () => ({ url: '/api/v1/clearance/lists' }) },
+  'GET /api/v1/clearance/lists/:id': {
+    access: READERS,
+    req: () => ({ url: `/api/v1/clearance/lists/${randomUUID()}` }),
+  },
+  'POST /api/v1/clearance/lists/:id/decision': {
+    access: ['customs'],
+    req: () => ({
+      url: `/api/v1/clearance/lists/${randomUUID()}/decision`,
+      payload: { decision: 'release', note: '矩阵' },
+    }),
+  },
+  'POST /api/v1/clearance/returns/:id/arrival': {
+    access: ['customs'],
+    req: () => ({ url: `/api/v1/clearance/returns/${randomUUID()}/arrival` }),
+  },
+  'GET /api/v1/tax/bills': { access: READERS, req: () => ({ url: '/api/v1/tax/bills' }) },
+  'GET /api/v1/tax/due': { access: READERS, req: () => ({ url: '/api/v1/tax/due?month=2026-11' }) },
+  'POST /api/v1/tax/consolidations': {
+    access: ['enterprise_admin', 'api_key'],
+    // an invalid month: 400 after authorisation, nothing consolidated
+    req: () => ({ url: '/api/v1/tax/consolidations', payload: { month: '2026-13' } }),
+  },
+  'POST /api/v1/bonded/entries': {
+    access: ['enterprise_admin', 'enterprise_operator', 'api_key', 'customs'],
+    req: () => ({ url: '/api/v1/bonded/entries', payload: { areaCode: 'X', entryNo: 'E', items: [] } }),
+  },
+  'GET /api/v1/bonded/stock': {
+    access: ['enterprise_admin', 'enterprise_operator', 'api_key', ...OFFICERS, 'platform_admin'],
+    req: () => ({ url: '/api/v1/bonded/stock' }),
+  },
+  'POST /api/v1/quota/check': {
+    access: ['api_key', 'enterprise_admin', 'enterprise_operator'],
+    req: () => ({
+      url: '/api/v1/quota/check',
+      payload: { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X', consent: false },
+    }),
   },
 
   'POST /api/v1/auth/logout': { access: 'public', req: () => ({ url: '/api/v1/auth/logout' }) },

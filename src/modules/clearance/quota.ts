@@ -134,9 +134,9 @@ export class QuotaLedger {
     return tx.transaction(async (t) => {
       const inserted = rowsOf<{ id: string | number }>(
         await t.execute(sql`
-          insert into clearance_quota_entries (buyer_hash, year, list_key, amount, kind)
-          values (${buyerHash}, ${year}, ${listKey}, ${amountText}::numeric, 'consume')
-          on conflict (list_key, kind) do nothing
+          insert into clearance_quota_entries (buyer_hash, year, list_key, amount, kind, ref)
+          values (${buyerHash}, ${year}, ${listKey}, ${amountText}::numeric, 'consume', '')
+          on conflict (list_key, kind, ref) do nothing
           returning id`),
       );
       const entry = inserted[0];
@@ -184,6 +184,7 @@ export class QuotaLedger {
     listKey: string,
     dates: ReturnDates,
     window: { applyWithinDays: number; arriveWithinDays: number } = RETURN_WINDOW,
+    part?: { ref: string; amount: Decimal | string },
   ): Promise<RestoreResult> {
     checkKeys(buyerHash, year, listKey);
     const check = checkReturn(dates, window);
@@ -200,13 +201,31 @@ export class QuotaLedger {
           messageEn: `List ${listKey} consumed no quota: there is nothing to restore`,
         };
       }
-      const amount = Decimal.parse(consumed.amount);
       this.sameEntry(consumed, buyerHash, year, listKey, null);
+      const ref = part?.ref ?? '';
+      const earlier = rowsOf<{ amount: string }>(
+        await t.execute(sql`
+          select amount::text as amount from clearance_quota_entries
+          where list_key = ${listKey} and kind = 'restore' and ref = ${ref}`),
+      )[0];
+      if (earlier) {
+        const amount = Decimal.parse(earlier.amount);
+        return { ok: true, amount, usedAfter: await this.used(buyerHash, year, t), repeated: true };
+      }
+      // A part (a partial return) restores its own amount, never more than what the list consumed and has not got back.
+      const restored = rowsOf<{ total: string }>(
+        await t.execute(sql`
+          select coalesce(sum(amount), 0)::text as total from clearance_quota_entries
+          where list_key = ${listKey} and kind = 'restore'`),
+      )[0];
+      const left = Decimal.parse(consumed.amount).sub(Decimal.parse(restored?.total ?? '0'));
+      const wanted = part ? checkAmount(part.amount) : left;
+      const amount = Decimal.min(wanted, Decimal.max(left, Decimal.ZERO));
       const inserted = rowsOf<{ id: string | number }>(
         await t.execute(sql`
-          insert into clearance_quota_entries (buyer_hash, year, list_key, amount, kind)
-          values (${buyerHash}, ${year}, ${listKey}, ${amount.toFixed(2)}::numeric, 'restore')
-          on conflict (list_key, kind) do nothing
+          insert into clearance_quota_entries (buyer_hash, year, list_key, amount, kind, ref)
+          values (${buyerHash}, ${year}, ${listKey}, ${amount.toFixed(2)}::numeric, 'restore', ${ref})
+          on conflict (list_key, kind, ref) do nothing
           returning id`),
       );
       if (!inserted[0]) return { ok: true, amount, usedAfter: await this.used(buyerHash, year, t), repeated: true };
@@ -221,11 +240,11 @@ export class QuotaLedger {
     });
   }
 
-  private async entry(q: Queryable, listKey: string, kind: 'consume' | 'restore'): Promise<EntryRow | undefined> {
+  private async entry(q: Queryable, listKey: string, kind: 'consume'): Promise<EntryRow | undefined> {
     const rows = rowsOf<EntryRow>(
       await q.execute(sql`
         select id, buyer_hash, year, amount::text as amount from clearance_quota_entries
-        where list_key = ${listKey} and kind = ${kind}`),
+        where list_key = ${listKey} and kind = ${kind} and ref = ''`),
     );
     return rows[0];
   }

@@ -3,16 +3,19 @@ import { only } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
 import { shanghaiDate } from './dates.js';
 import { estimateTax } from './estimate.js';
+import type { ReferenceTables } from './reference-tables.js';
 import { taxEstimateInputSchema, taxEstimateResultSchema } from './schemas.js';
-import type { ClearanceTables } from './tables.js';
 
 const tags = ['clearance 通关'];
+/** The tables an estimate reads: `x-cbec-tables: sample` when any of them is a sample. */
+const ESTIMATE_KINDS = ['tariff-rates', 'positive-list', 'exchange-rates'] as const;
 
 /**
  * `POST /api/v1/tax/estimate`: the tax a basket would bear at checkout (跨境电商综合税), from the same code that
- * assesses declared lists, over the rate tables in force today (Asia/Shanghai).
+ * assesses declared lists, over the rate tables in force today (Asia/Shanghai). The tables are read from the registry
+ * at each request, so that an imported table applies at once.
  */
-export function clearanceRoutes(app: App, deps: { tables: ClearanceTables; tablesAreSample: boolean }): void {
+export function clearanceRoutes(app: App, deps: { tables: Pick<ReferenceTables, 'current'> }): void {
   app.post(
     '/api/v1/tax/estimate',
     {
@@ -32,9 +35,11 @@ export function clearanceRoutes(app: App, deps: { tables: ClearanceTables; table
       },
     },
     async (req, reply) => {
-      reply.header('x-cbec-tables', deps.tablesAreSample ? 'sample' : 'operator');
+      const { tables, versions } = deps.tables.current();
+      const sample = ESTIMATE_KINDS.some((k) => versions[k].isSample);
+      reply.header('x-cbec-tables', sample ? 'sample' : 'operator');
       try {
-        return estimateTax(req.body, deps.tables, undefined, { on: shanghaiDate(new Date()) });
+        return estimateTax(req.body, tables, undefined, { on: shanghaiDate(new Date()) });
       } catch (e) {
         // a rate the tables do not have, or an amount beyond N19,5, is the caller's input
         throw new AppError(

@@ -20,6 +20,9 @@
  *
  * Rows of the same key (hs_code; hs8; currency + month) must not overlap in time. Every bad row is reported with
  * its line and column, in Chinese and English, and a table with any error is not loaded.
+ *
+ * The other reference tables (customs parameter codes, public holidays) share the column list, the reader and the
+ * error shape exported here; their parsers are in `reference-kinds.ts`.
  */
 import { Decimal } from '../../kernel/money.js';
 import { parseCsv } from './csv.js';
@@ -41,6 +44,9 @@ export const TABLE_COLUMNS = {
   ],
   'positive-list': ['hs8', 'valid_from', 'valid_to', 'name', 'note', 'trade_modes', 'annual_qty_cap', 'cap_unit'],
   'exchange-rates': ['currency', 'month', 'units', 'rate_to_cny', 'fixing_date', 'source'],
+  // parsed in reference-kinds.ts
+  'customs-params': ['category', 'code', 'name_zh', 'name_en', 'valid_from', 'valid_to'],
+  holidays: ['date', 'kind', 'name'],
 } as const;
 export type TableName = keyof typeof TABLE_COLUMNS;
 
@@ -48,6 +54,8 @@ export const TABLE_NAMES: Record<TableName, { zh: string; en: string }> = {
   'tariff-rates': { zh: '税率表', en: 'tariff-rate table' },
   'positive-list': { zh: '跨境电子商务零售进口商品清单', en: 'retail-import positive list' },
   'exchange-rates': { zh: '计征汇率表', en: 'customs exchange-rate table' },
+  'customs-params': { zh: '海关参数代码表', en: 'customs parameter code table' },
+  holidays: { zh: '法定节假日及调休表', en: 'public-holiday table' },
 };
 
 export interface TableError {
@@ -62,7 +70,7 @@ export interface TableError {
 
 export type TableResult<T> = { ok: true; table: T } | { ok: false; errors: TableError[] };
 
-interface Dated {
+export interface Dated {
   validFrom: BusinessDate;
   validTo: BusinessDate | null;
   /** Line of the CSV file the row came from. */
@@ -118,7 +126,7 @@ export interface ClearanceTables {
 // Reading a table
 
 /** One data row being read: typed field readers that record every problem instead of stopping at the first. */
-class RowReader {
+export class RowReader {
   readonly errors: TableError[] = [];
   constructor(
     private readonly table: TableName,
@@ -205,7 +213,7 @@ class RowReader {
   }
 }
 
-function readTable<T>(
+export function readTable<T>(
   table: TableName,
   text: string,
   readRow: (row: RowReader) => T,
@@ -274,7 +282,10 @@ function readTable<T>(
 }
 
 /** Rows of one key must not overlap in time: each later row is reported against the one it overlaps. */
-function overlapErrors<T extends Dated>(table: TableName, groups: ReadonlyMap<string, readonly T[]>): TableError[] {
+export function overlapErrors<T extends Dated>(
+  table: TableName,
+  groups: ReadonlyMap<string, readonly T[]>,
+): TableError[] {
   const errors: TableError[] = [];
   for (const [key, rows] of groups) {
     const sorted = [...rows].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
@@ -296,7 +307,7 @@ function overlapErrors<T extends Dated>(table: TableName, groups: ReadonlyMap<st
   return errors;
 }
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const row of rows) {
     const k = key(row);
@@ -475,7 +486,7 @@ export function parseExchangeRates(text: string): TableResult<ExchangeRateTable>
     : { ok: true, table: { rows: read.rows, byKey } };
 }
 
-function sortErrors(errors: TableError[]): TableError[] {
+export function sortErrors(errors: TableError[]): TableError[] {
   return errors.sort((a, b) => a.line - b.line);
 }
 

@@ -198,7 +198,7 @@ export function inventoryMessage(
           gnum: String(n),
           itemNo: `SKU-${n}`,
           itemName: `测试商品 ${n}`,
-          gcode: '3304990099',
+          gcode: '3304990029',
           gname: `测试商品 ${n}`,
           gmodel: '100ml/瓶',
           country: '116',

@@ -29,8 +29,14 @@ const CODES: Record<
 };
 const DOCUMENT_CODES = { duplicate: '-800003', notFound: '-800001', old: '-800005', declared: '-800001' };
 
-export function codesOf(kind: RecordKind) {
-  return kind === 'document' ? DOCUMENT_CODES : CODES[kind];
+/** Document types with codes of their own: a cancellation declared twice is -623009 撤单清单已经申报过. */
+const TYPE_CODES: Partial<Record<string, typeof DOCUMENT_CODES>> = {
+  CEB623Message: { ...DOCUMENT_CODES, duplicate: '-623009' },
+};
+
+export function codesOf(kind: RecordKind, type?: string) {
+  if (kind !== 'document') return CODES[kind];
+  return (type ? TYPE_CODES[type] : undefined) ?? DOCUMENT_CODES;
 }
 
 /** Which record field names an enterprise in which filing role (ceb-messages.md §9). */
@@ -177,8 +183,9 @@ export function decideAppType(
   appTime: string,
   existing: Existing,
   key = '',
+  type?: string,
 ): AppTypeDecision {
-  const codes = codesOf(kind);
+  const codes = codesOf(kind, type);
   if (appType === '1') {
     if (existing && existing.status !== 'deleted') {
       return {

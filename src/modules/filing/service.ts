@@ -178,6 +178,12 @@ export class FilingService {
    * What the declaration hub asks of many codes at once: for each code (USCC or customs code) the enterprise it
    * names, its roles and whether it is filed now. Codes that name no enterprise are absent from the map.
    */
+  /** The codes an enterprise appears under in declarations: its USCC and, when it has one, its customs code. */
+  async codesOf(uscc: string, q: Queryable = this.db): Promise<string[]> {
+    const row = (await store.byCodes(q, [uscc])).find((r) => r.uscc === uscc);
+    return row?.customsCode ? [uscc, row.customsCode] : [uscc];
+  }
+
   async resolveCodes(codes: string[], q: Queryable = this.db): Promise<Map<string, FiledParty>> {
     const unique = [...new Set(codes)];
     const out = new Map<string, FiledParty>();

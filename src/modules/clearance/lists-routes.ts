@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import type { App } from '../../platform/http/app.js';
+import { actorOf } from '../../platform/http/app.js';
+import { OFFICER_ROLES, only, tenantOf } from '../../platform/http/auth.js';
+import { AppError } from '../../platform/http/errors.js';
+import { amountSchema } from './schemas.js';
+import { type ClearanceService, LIST_STATUSES } from './service.js';
+
+const tags = ['clearance 通关'];
+const ENTERPRISES = ['enterprise_admin', 'enterprise_operator', 'api_key'] as const;
+const READERS = ['platform_admin', ...OFFICER_ROLES, ...ENTERPRISES] as const;
+const idParam = z.object({ id: z.uuid() });
+const page = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+};
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式为 YYYY-MM / month must be YYYY-MM' });
+const code = z.string().trim().min(1).max(60);
+
+const listView = z.object({
+  id: z.string(),
+  invtNo: z.string().nullable(),
+  orderNo: z.string(),
+  ebpCode: z.string(),
+  ebcCode: z.string(),
+  agentCode: z.string(),
+  copNo: z.string(),
+  logisticsCode: z.string(),
+  logisticsNo: z.string(),
+  tradeMode: z.string(),
+  status: z.string(),
+  returnStatus: z.string(),
+  declaredOn: z.string(),
+  releasedAt: z.string().nullable(),
+  amount: z.string().nullable(),
+  tax: z.object({ customsTax: z.string(), valueAddedTax: z.string(), consumptionTax: z.string() }).nullable(),
+  decision: z.unknown(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  events: z
+    .array(
+      z.object({
+        id: z.number(),
+        kind: z.string(),
+        returnStatus: z.string().nullable(),
+        actor: z.string(),
+        detail: z.unknown(),
+        at: z.string(),
+      }),
+    )
+    .optional(),
+  returns: z.array(z.unknown()).optional(),
+  taxBill: z.unknown().optional(),
+});
+
+/** The tenant of an enterprise caller, or a 400 when an officer must name the enterprise. */
+function enterpriseOf(tenant: string | null, named: string | undefined): string {
+  const uscc = tenant ?? named;
+  if (!uscc) {
+    throw new AppError(400, 'ENTERPRISE_REQUIRED', '请指定企业（uscc）', 'Name the enterprise (uscc)', [
+      { path: 'uscc', message: '必填', messageEn: 'required' },
+    ]);
+  }
+  return uscc;
+}
+
+/** The clearance engine's lists, officers' decisions, tax bills and consolidated payment, bonded stock, quota. */
+export function clearanceListRoutes(app: App, svc: ClearanceService): void {
+  app.get(
+    '/api/v1/clearance/lists',
+    {
+      config: { access: only(READERS) },
+      schema: {
+        tags,
+        summary: 'Import lists under clearance (清单通关状态); enterprises see the lists they are party to',
+        querystring: z.strictObject({
+          status: z.enum(LIST_STATUSES).optional(),
+          q: z.string().trim().min(1).max(60).optional(),
+          ...page,
+        }),
+        response: {
+          200: z.object({ items: z.array(listView), total: z.number(), page: z.number(), pageSize: z.number() }),
+        },
+      },
+    },
+    async (req) => ({
+      ...(await svc.lists(tenantOf(req.principal), req.query)),
+      page: req.query.page,
+      pageSize: req.query.pageSize,
+    }),
+  );
+
+  app.get(
+    '/api/v1/clearance/lists/:id',
+    {
+      config: { access: only(READERS) },
+      schema: {
+        tags,
+        summary: 'One list: its decision with reasons, rules, data versions and seed; events, returns, tax bill',
+        params: idParam,
+        response: { 200: listView },
+      },
+    },
+    async (req) => {
+      const d = await svc.listDetail(tenantOf(req.principal), req.params.id);
+      if (!d) throw AppError.notFound('list', '清单');
+      return d;
+    },
+  );
+
+  app.post(
+    '/api/v1/clearance/lists/:id/decision',
+    {
+      config: { access: only(['customs']) },
+      schema: {
+        tags,
+        summary: 'A customs officer settles a list in manual review (300) or inspection (500): release or reject',
+        params: idParam,
+        body: z.strictObject({
+          decision: z.enum(['release', 'reject']),
+          note: z.string().trim().min(1, { message: '请填写审核意见 / a note is required' }).max(500),
+        }),
+        response: { 200: listView },
+      },
+    },
+    async (req) => svc.officerDecide(actorOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/api/v1/clearance/returns/:id/arrival',
+    {
+      config: { access: only(['customs']) },
+      schema: {
+        tags,
+        summary: "A customs officer confirms a return's goods are back at the site (when no CEB711 came)",
+        params: idParam,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await svc.confirmArrival(actorOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/tax/bills',
+    {
+      config: { access: only(READERS) },
+      schema: {
+        tags,
+        summary: 'Electronic tax bills (电子税单, CEB816) with their status (1 已生成, 2 已汇总, 3 作废)',
+        querystring: z.strictObject({ status: z.enum(['1', '2', '3']).optional(), month: month.optional(), ...page }),
+      },
+    },
+    async (req) => ({
+      ...(await svc.taxBills(tenantOf(req.principal), req.query)),
+      page: req.query.page,
+      pageSize: req.query.pageSize,
+    }),
+  );
+
+  app.get(
+    '/api/v1/tax/due',
+    {
+      config: { access: only(READERS) },
+      schema: {
+        tags,
+        summary:
+          "A guarantor's consolidated tax for a month (汇总征税): bills whose days 31-45 after release open in the month, " +
+          'netted by returns, voided by cancellations',
+        querystring: z.strictObject({ month, uscc: z.string().length(18).optional() }),
+      },
+    },
+    async (req) => svc.taxDue(enterpriseOf(tenantOf(req.principal), req.query.uscc), req.query.month),
+  );
+
+  app.post(
+    '/api/v1/tax/consolidations',
+    {
+      config: { access: only(['enterprise_admin', 'api_key']) },
+      schema: {
+        tags,
+        summary: "The guarantor pays a month's consolidated tax: open bills whose window began become 已汇总 (CEB818)",
+        body: z.strictObject({ month }),
+      },
+    },
+    async (req) => svc.consolidate(actorOf(req), tenantOf(req.principal) as string, req.body.month),
+  );
+
+  app.post(
+    '/api/v1/bonded/entries',
+    {
+      config: { access: only(['enterprise_admin', 'enterprise_operator', 'api_key', 'customs']) },
+      schema: {
+        tags,
+        summary: 'Goods entering the bonded warehouse (1210 入区): raise the stock per item, once per entry number',
+        body: z.strictObject({
+          areaCode: code,
+          entryNo: code,
+          items: z
+            .array(
+              z.strictObject({
+                itemRecordNo: z.string().trim().min(1).max(30),
+                gcode: z.string().regex(/^\d{10}$/, { message: '商品编码为 10 位数字 / gcode has 10 digits' }),
+                gname: z.string().trim().min(1).max(250),
+                qty: amountSchema.refine((v) => Number(v) > 0, { message: '数量须大于 0 / qty must be positive' }),
+              }),
+            )
+            .min(1)
+            .max(500),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const tenant = tenantOf(req.principal);
+      if (tenant !== null && !(await svc.isWarehouse(tenant, req.body.areaCode))) {
+        throw new AppError(
+          403,
+          'NOT_THE_WAREHOUSE',
+          `只有区内仓储企业 ${req.body.areaCode} 本身可以报告入区`,
+          `Only the warehouse ${req.body.areaCode} itself may report its entries`,
+          [{ path: 'areaCode', message: '不是本企业', messageEn: 'not your enterprise' }],
+        );
+      }
+      return reply.status(201).send(await svc.addStockEntry(actorOf(req), req.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/bonded/stock',
+    {
+      config: {
+        access: only(['enterprise_admin', 'enterprise_operator', 'api_key', ...OFFICER_ROLES, 'platform_admin']),
+      },
+      schema: {
+        tags,
+        summary: 'Bonded stock per item (保税库存); a warehouse sees its own',
+        querystring: z.strictObject({ areaCode: code.optional() }),
+      },
+    },
+    async (req) => {
+      const tenant = tenantOf(req.principal);
+      const areas = tenant ? await svc.codesOf(tenant) : req.query.areaCode ? [req.query.areaCode] : null;
+      return { items: await svc.stock(areas) };
+    },
+  );
+
+  app.post(
+    '/api/v1/quota/check',
+    {
+      config: { access: only(['api_key', 'enterprise_admin', 'enterprise_operator']) },
+      schema: {
+        tags,
+        summary:
+          "A buyer's remaining annual quota for checkout (个人年度额度预检), with the buyer's consent: never the history",
+        body: z.strictObject({
+          buyerName: z.string().trim().min(1).max(60),
+          buyerIdType: z.literal('1'),
+          buyerIdNumber: z.string().trim().min(15).max(18),
+          consent: z.literal(true, { message: '须经购买人同意 / the buyer must consent' }),
+          amount: amountSchema.optional(),
+        }),
+      },
+    },
+    async (req) => svc.quotaCheck(req.body),
+  );
+}

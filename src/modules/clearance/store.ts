@@ -1,0 +1,228 @@
+/** Queries of the clearance engine's own tables (clr_*, clearance_quota). */
+import { sql } from 'drizzle-orm';
+import { Decimal } from '../../kernel/money.js';
+import { insertJsonRows } from '../../platform/db/bulk.js';
+import { type Queryable, rowsOf } from '../../platform/db/client.js';
+import { clrEvents, type clrLists } from './schema.js';
+
+export type ListRow = typeof clrLists.$inferSelect;
+export type EventRow = typeof clrEvents.$inferInsert;
+
+/** A JSON array of objects as one parameter, for `jsonb_to_recordset`. */
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+export function mapListRow(r: Record<string, unknown>): ListRow {
+  const d = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
+  return {
+    id: r.id as string,
+    inventoryId: (r.inventory_id as string | null) ?? null,
+    ebpCode: r.ebp_code as string,
+    ebcCode: r.ebc_code as string,
+    orderNo: r.order_no as string,
+    agentCode: r.agent_code as string,
+    copNo: r.cop_no as string,
+    preNo: (r.pre_no as string | null) ?? null,
+    invtNo: (r.invt_no as string | null) ?? null,
+    logisticsCode: r.logistics_code as string,
+    logisticsNo: r.logistics_no as string,
+    assureCode: r.assure_code as string,
+    areaCode: (r.area_code as string | null) ?? null,
+    tradeMode: r.trade_mode as string,
+    customsCode: r.customs_code as string,
+    agentUscc: r.agent_uscc as string,
+    buyerHash: r.buyer_hash as string,
+    status: r.status as string,
+    returnStatus: r.return_status as string,
+    checkAt: d(r.check_at),
+    waitDeadline: d(r.wait_deadline),
+    declaredOn: String(r.declared_on).slice(0, 10),
+    releasedAt: d(r.released_at),
+    closedAt: d(r.closed_at),
+    amount: (r.amount as string | null) ?? null,
+    customsTax: (r.customs_tax as string | null) ?? null,
+    valueAddedTax: (r.value_added_tax as string | null) ?? null,
+    consumptionTax: (r.consumption_tax as string | null) ?? null,
+    quotaYear: (r.quota_year as number | null) ?? null,
+    decision: r.decision ?? null,
+    createdAt: d(r.created_at) as Date,
+    updatedAt: d(r.updated_at) as Date,
+  };
+}
+
+export const clearanceStore = {
+  /** Lists to look at now, oldest first, locked for this transaction (other workers skip them). */
+  async dueLists(q: Queryable, now: Date, limit: number): Promise<ListRow[]> {
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where check_at <= ${now.toISOString()}::timestamptz
+        order by check_at limit ${limit} for update skip locked`),
+    );
+    return rows.map(mapListRow);
+  },
+
+  /** Waiting lists past their deadline, locked. */
+  async overdueLists(q: Queryable, now: Date, limit: number): Promise<ListRow[]> {
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where status = 'waiting'
+        and wait_deadline <= ${now.toISOString()}::timestamptz
+        order by wait_deadline limit ${limit} for update skip locked`),
+    );
+    return rows.map(mapListRow);
+  },
+
+  async byId(q: Queryable, id: string, lock = false): Promise<ListRow | null> {
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where id = ${id} ${lock ? sql`for update` : sql``}`),
+    );
+    return rows[0] ? mapListRow(rows[0]) : null;
+  },
+
+  async byInvtNo(q: Queryable, invtNo: string, lock = false): Promise<ListRow | null> {
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where invt_no = ${invtNo} ${lock ? sql`for update` : sql``}`),
+    );
+    return rows[0] ? mapListRow(rows[0]) : null;
+  },
+
+  async byLogisticsNos(q: Queryable, logisticsNos: string[]): Promise<ListRow[]> {
+    if (!logisticsNos.length) return [];
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where logistics_no in
+        (select jsonb_array_elements_text(${JSON.stringify(logisticsNos)}::jsonb)) for update`),
+    );
+    return rows.map(mapListRow);
+  },
+
+  /** Registers declared lists (or a changed declaration of a list not yet entered) as waiting, to be checked now. */
+  async registerLists(q: Queryable, rows: Record<string, unknown>[]): Promise<void> {
+    await q.execute(sql`
+      insert into clr_lists (id, ebp_code, ebc_code, order_no, agent_code, cop_no, pre_no, logistics_code,
+        logistics_no, assure_code, area_code, trade_mode, customs_code, agent_uscc, buyer_hash, status, return_status,
+        check_at, wait_deadline, declared_on)
+      select r.id, r.ebp_code, r.ebc_code, r.order_no, r.agent_code, r.cop_no, r.pre_no, r.logistics_code,
+        r.logistics_no, r.assure_code, r.area_code, r.trade_mode, r.customs_code, r.agent_uscc, r.buyer_hash,
+        'waiting', '2', r.check_at, r.wait_deadline, r.declared_on
+      from jsonb_to_recordset(${json(rows)}) as r(id uuid, ebp_code text, ebc_code text, order_no text,
+        agent_code text, cop_no text, pre_no text, logistics_code text, logistics_no text, assure_code text,
+        area_code text, trade_mode text, customs_code text, agent_uscc text, buyer_hash text,
+        check_at timestamptz, wait_deadline timestamptz, declared_on date)
+      on conflict (ebp_code, ebc_code, order_no) do update set
+        agent_code = excluded.agent_code, cop_no = excluded.cop_no, pre_no = excluded.pre_no,
+        logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no,
+        assure_code = excluded.assure_code, area_code = excluded.area_code, trade_mode = excluded.trade_mode,
+        customs_code = excluded.customs_code, agent_uscc = excluded.agent_uscc, buyer_hash = excluded.buyer_hash,
+        status = 'waiting', return_status = '2', check_at = excluded.check_at,
+        wait_deadline = excluded.wait_deadline, declared_on = excluded.declared_on, decision = null,
+        updated_at = now()
+      where clr_lists.status in ('waiting', 'rejected', 'withdrawn')`);
+  },
+
+  /** Withdraws waiting lists deleted by their declarant (appType 3). */
+  async withdrawLists(q: Queryable, keys: { ebp: string; ebc: string; order: string }[]): Promise<void> {
+    if (!keys.length) return;
+    await q.execute(sql`update clr_lists c set status = 'withdrawn', check_at = null, updated_at = now()
+      from jsonb_to_recordset(${json(keys)}) as k(ebp text, ebc text, "order" text)
+      where c.ebp_code = k.ebp and c.ebc_code = k.ebc and c.order_no = k."order" and c.status = 'waiting'`);
+  },
+
+  /** Marks waiting lists that a newly arrived document may complete, to be checked now. */
+  async touchWaiting(
+    q: Queryable,
+    kind: 'order' | 'payment' | 'waybill',
+    keys: Record<string, string>[],
+    now: Date,
+  ): Promise<void> {
+    if (!keys.length) return;
+    const at = now.toISOString();
+    const k = json(keys);
+    const cond =
+      kind === 'order'
+        ? sql`c.ebp_code = k.a and c.ebc_code = k.b and c.order_no = k.c`
+        : kind === 'payment'
+          ? sql`c.ebp_code = k.a and c.order_no = k.b`
+          : sql`c.logistics_code = k.a and c.logistics_no = k.b`;
+    await q.execute(sql`update clr_lists c set check_at = ${at}::timestamptz
+      from jsonb_to_recordset(${k}) as k(a text, b text, c text)
+      where ${cond} and c.status = 'waiting'`);
+  },
+
+  /** Applies the outcome of a batch: one statement for every list. */
+  async updateLists(q: Queryable, rows: Partial<Record<string, unknown>>[]): Promise<void> {
+    if (!rows.length) return;
+    await q.execute(sql`
+      update clr_lists c set
+        inventory_id = coalesce(u.inventory_id, c.inventory_id),
+        invt_no = coalesce(u.invt_no, c.invt_no),
+        status = u.status, return_status = u.return_status, check_at = u.check_at,
+        released_at = coalesce(u.released_at, c.released_at), closed_at = coalesce(u.closed_at, c.closed_at),
+        amount = coalesce(u.amount, c.amount), customs_tax = coalesce(u.customs_tax, c.customs_tax),
+        value_added_tax = coalesce(u.value_added_tax, c.value_added_tax),
+        consumption_tax = coalesce(u.consumption_tax, c.consumption_tax),
+        quota_year = coalesce(u.quota_year, c.quota_year),
+        decision = coalesce(u.decision, c.decision), updated_at = now()
+      from jsonb_to_recordset(${json(rows)}) as u(id uuid, inventory_id uuid, invt_no text, status text,
+        return_status text, check_at timestamptz, released_at timestamptz, closed_at timestamptz, amount numeric,
+        customs_tax numeric, value_added_tax numeric, consumption_tax numeric, quota_year int, decision jsonb)
+      where c.id = u.id`);
+  },
+
+  async addEvents(q: Queryable, rows: EventRow[]): Promise<void> {
+    await insertJsonRows(q, clrEvents, rows as Record<string, unknown>[]);
+  },
+
+  async nextInvtNos(q: Queryable, n: number): Promise<number[]> {
+    if (n === 0) return [];
+    const rows = rowsOf<{ n: string }>(
+      await q.execute(sql`select nextval('clr_invt_no_seq')::text as n from generate_series(1, ${n})`),
+    );
+    return rows.map((r) => Number(r.n));
+  },
+
+  /** The buyers' released totals of a year, for a batch (absent buyers used nothing). */
+  async quotaUsed(q: Queryable, keys: { buyer: string; year: number }[]): Promise<Map<string, Decimal>> {
+    if (!keys.length) return new Map();
+    const rows = rowsOf<{ buyer_hash: string; year: number; used: string }>(
+      await q.execute(sql`select q.buyer_hash, q.year, q.used::text as used from clearance_quota q
+        join jsonb_to_recordset(${json(keys)}) as k(buyer text, year int) on q.buyer_hash = k.buyer and q.year = k.year`),
+    );
+    return new Map(rows.map((r) => [`${r.buyer_hash}|${r.year}`, Decimal.parse(r.used)]));
+  },
+
+  /** Bonded stock of the given (areaCode, itemRecordNo) pairs. */
+  async stock(q: Queryable, keys: { area: string; item: string }[]): Promise<Map<string, Decimal>> {
+    if (!keys.length) return new Map();
+    const rows = rowsOf<{ area_code: string; item_record_no: string; qty: string }>(
+      await q.execute(sql`select s.area_code, s.item_record_no, s.qty::text as qty from clr_stock s
+        join jsonb_to_recordset(${json(keys)}) as k(area text, item text)
+          on s.area_code = k.area and s.item_record_no = k.item`),
+    );
+    return new Map(rows.map((r) => [`${r.area_code}|${r.item_record_no}`, Decimal.parse(r.qty)]));
+  },
+
+  /**
+   * Moves bonded stock once per (ref, kind, item): draws down (negative delta) only when the stock suffices.
+   * Returns false when a draw would take the stock below zero (nothing moved for that item).
+   */
+  async moveStock(
+    q: Queryable,
+    move: { area: string; item: string; gcode: string; gname: string; delta: Decimal; kind: string; ref: string },
+  ): Promise<boolean> {
+    const inserted = rowsOf<{ id: number }>(
+      await q.execute(sql`insert into clr_stock_moves (area_code, item_record_no, delta, kind, ref)
+        values (${move.area}, ${move.item}, ${move.delta.toString()}::numeric, ${move.kind}, ${move.ref})
+        on conflict (ref, kind, area_code, item_record_no) do nothing returning id`),
+    );
+    if (!inserted[0]) return true; // moved already
+    const delta = move.delta.toString();
+    const updated = rowsOf<{ qty: string }>(
+      move.delta.isNegative()
+        ? await q.execute(sql`update clr_stock set qty = qty + ${delta}::numeric, updated_at = now()
+            where area_code = ${move.area} and item_record_no = ${move.item} and qty + ${delta}::numeric >= 0
+            returning qty::text as qty`)
+        : await q.execute(sql`insert into clr_stock as s (area_code, item_record_no, gcode, gname, qty)
+            values (${move.area}, ${move.item}, ${move.gcode}, ${move.gname}, ${delta}::numeric)
+            on conflict (area_code, item_record_no) do update set qty = s.qty + excluded.qty, updated_at = now()
+            returning s.qty::text as qty`),
+    );
+    return updated.length > 0;
+  },
+};
