@@ -86,11 +86,14 @@ browserSuite('declaration pages in Chromium (upload → message log → receipts
     await page.getByText('中文', { exact: true }).click();
     await expect.poll(async () => (await errors.textContent()) ?? '').toContain('已存在相同编号的订单');
 
-    // ---- 报文日志: both messages, then a search by the order number ------------------------------------------
+    // ---- 报文日志: both messages (with the demo data's), then a search by the order number ------------------------------------------
     await page.getByRole('link', { name: '报文日志' }).click();
     await page.waitForURL(/\/portal\/messages/);
     const rows = page.locator('.ant-table-tbody tr.ant-table-row');
-    await expect.poll(() => rows.count()).toBe(2);
+    // this test's two messages, newest first, above the demo data's
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.nth(0).textContent()).toContain('已退回');
+    expect(await rows.nth(1).textContent()).toContain('已接收');
     const table = (await page.locator('.ant-table-tbody').textContent()) ?? '';
     expect(table).toContain('电子订单');
     expect(table).toContain('已退回');

@@ -23,6 +23,13 @@ const Messages = lazy(() => import('./pages/Messages'));
 const Upload = lazy(() => import('./pages/Upload'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Certificates = lazy(() => import('./pages/Certificates'));
+const ClearanceLists = lazy(() => import('./pages/ClearanceLists'));
+const TaxBills = lazy(() => import('./pages/TaxBills'));
+const QuotaCheck = lazy(() => import('./pages/QuotaCheck'));
+const BondedStock = lazy(() => import('./pages/BondedStock'));
+const ReviewQueue = lazy(() => import('./pages/ReviewQueue'));
+const ReferenceTables = lazy(() => import('./pages/ReferenceTables'));
+const Credit = lazy(() => import('./pages/Credit'));
 
 const ENTERPRISE: readonly UserRole[] = ['enterprise_admin', 'enterprise_operator'];
 const STAFF: readonly UserRole[] = [...OFFICER_ROLES, 'platform_admin'];
@@ -30,6 +37,10 @@ const ADMIN: readonly UserRole[] = ['platform_admin'];
 const ENTERPRISE_ADMIN: readonly UserRole[] = ['enterprise_admin'];
 /** Who may read every enterprise's messages (the backend's message readers, less the enterprises). */
 const MESSAGE_MONITORS: readonly UserRole[] = ['customs', 'platform_admin'];
+/** Customs officers: the manual review and inspection queue (审核查验). */
+const CUSTOMS: readonly UserRole[] = ['customs'];
+/** Who manages the reference tables (the backend's table loaders). */
+const TABLE_MANAGERS: readonly UserRole[] = ['customs', 'platform_admin'];
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -170,11 +181,101 @@ export default function App() {
                   }
                 />
                 <Route
+                  path="console/credit"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <Credit />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
                   path="console/messages"
                   element={
                     <RequireRole roles={MESSAGE_MONITORS}>
                       <Page>
                         <Messages scope="console" />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/tables"
+                  element={
+                    <RequireRole roles={TABLE_MANAGERS}>
+                      <Page>
+                        <ReferenceTables />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/clearance"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <ClearanceLists scope="portal" />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/tax"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <TaxBills />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/quota"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <QuotaCheck />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/stock"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <BondedStock />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/clearance"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <ClearanceLists scope="console" />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/review"
+                  element={
+                    <RequireRole roles={CUSTOMS}>
+                      <Page>
+                        <ReviewQueue />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/stock"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <BondedStock />
                       </Page>
                     </RequireRole>
                   }

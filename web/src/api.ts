@@ -532,7 +532,7 @@ export const api = {
       request<void>('PUT', `/enterprises/${enc(uscc)}/signature-policy`, { requireSignature }),
   },
   audit: {
-    list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string }) =>
+    list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string; targetId?: string }) =>
       request<Page<AuditEntry>>('GET', '/audit', undefined, q),
   },
 };

@@ -1,17 +1,24 @@
 import {
+  AccountBookOutlined,
   ApiOutlined,
   AuditOutlined,
   CloudUploadOutlined,
+  ContainerOutlined,
   DatabaseOutlined,
   DownOutlined,
   FileProtectOutlined,
+  FileSearchOutlined,
+  IdcardOutlined,
+  InboxOutlined,
   KeyOutlined,
   LockOutlined,
   LogoutOutlined,
   MonitorOutlined,
   NotificationOutlined,
   SafetyCertificateOutlined,
+  SafetyOutlined,
   SolutionOutlined,
+  TableOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -71,6 +78,16 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
         label: <Link to="/portal/upload">{tr('nav.upload')}</Link>,
       },
     );
+    items.push(
+      {
+        key: '/portal/clearance',
+        icon: <ContainerOutlined />,
+        label: <Link to="/portal/clearance">{tr('nav.clearance')}</Link>,
+      },
+      { key: '/portal/tax', icon: <AccountBookOutlined />, label: <Link to="/portal/tax">{tr('nav.taxBills')}</Link> },
+      { key: '/portal/quota', icon: <SafetyOutlined />, label: <Link to="/portal/quota">{tr('nav.quota')}</Link> },
+      { key: '/portal/stock', icon: <InboxOutlined />, label: <Link to="/portal/stock">{tr('nav.stock')}</Link> },
+    );
     if (me.role === 'enterprise_admin') {
       items.push(
         {
@@ -100,13 +117,38 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
   }
   if (isOfficer(me.role) || me.role === 'platform_admin') {
     items.push({ key: '/console', icon: <SolutionOutlined />, label: <Link to="/console">{tr('nav.console')}</Link> });
+    if (me.role === 'customs') {
+      items.push({
+        key: '/console/review',
+        icon: <FileSearchOutlined />,
+        label: <Link to="/console/review">{tr('nav.review')}</Link>,
+      });
+    }
+    items.push(
+      {
+        key: '/console/clearance',
+        icon: <ContainerOutlined />,
+        label: <Link to="/console/clearance">{tr('nav.clearance')}</Link>,
+      },
+      { key: '/console/stock', icon: <InboxOutlined />, label: <Link to="/console/stock">{tr('nav.stock')}</Link> },
+    );
     if (me.role === 'customs' || me.role === 'platform_admin') {
       items.push({
         key: '/console/messages',
         icon: <MonitorOutlined />,
         label: <Link to="/console/messages">{tr('nav.monitor')}</Link>,
       });
+      items.push({
+        key: '/console/tables',
+        icon: <TableOutlined />,
+        label: <Link to="/console/tables">{tr('nav.tables')}</Link>,
+      });
     }
+    items.push({
+      key: '/console/credit',
+      icon: <IdcardOutlined />,
+      label: <Link to="/console/credit">{tr('nav.credit')}</Link>,
+    });
     items.push({
       key: '/console/audit',
       icon: <AuditOutlined />,

@@ -2,6 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { type AuditEntry, api, errorText } from '../api';
 import { formatTime, useLabel } from '../i18n';
 
@@ -31,9 +32,12 @@ export default function AuditLog() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const label = useLabel();
+  // ?action= and ?targetId= (links from other pages, e.g. a list's decisions) preset the filters
+  const [params] = useSearchParams();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [action, setAction] = useState('');
+  const [action, setAction] = useState(params.get('action') ?? '');
+  const [targetId, setTargetId] = useState(params.get('targetId') ?? '');
   const [uscc, setUscc] = useState('');
   const [data, setData] = useState<{ items: AuditEntry[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
@@ -48,6 +52,7 @@ export default function AuditLog() {
         pageSize,
         action: action || undefined,
         enterpriseUscc: uscc || undefined,
+        targetId: targetId || undefined,
       });
       setData({ items: r.items, total: r.total });
     } catch (err) {
@@ -55,7 +60,7 @@ export default function AuditLog() {
     } finally {
       setLoading(false);
     }
-  }, [page, pageSize, action, uscc]);
+  }, [page, pageSize, action, uscc, targetId]);
 
   useEffect(() => {
     void load();
@@ -77,10 +82,23 @@ export default function AuditLog() {
             allowClear
             style={{ width: 240 }}
             placeholder={t('audit.filterAction')}
+            defaultValue={action}
             onSearch={(v) => {
               setAction(v.trim());
               setPage(1);
             }}
+            data-testid="audit-action"
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 240 }}
+            placeholder={t('audit.target')}
+            defaultValue={targetId}
+            onSearch={(v) => {
+              setTargetId(v.trim());
+              setPage(1);
+            }}
+            data-testid="audit-target"
           />
           <Input.Search
             allowClear

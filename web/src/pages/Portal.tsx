@@ -13,6 +13,7 @@ import {
 import { changeBody, FilingFields, type FilingFormValues, filingBody, valuesOf } from '../components/FilingFields';
 import { StatusTag } from '../components/StatusTag';
 import { useServerErrors } from '../components/serverErrors';
+import { CreditLevelTag, type CreditStanding, creditApi } from './Credit';
 
 type Editing = 'change' | 'resubmit' | null;
 
@@ -105,6 +106,7 @@ export default function Portal() {
   const uscc = me?.enterpriseUscc ?? null;
   const [enterprise, setEnterprise] = useState<Enterprise | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [credit, setCredit] = useState<CreditStanding | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [editing, setEditing] = useState<Editing>(null);
@@ -114,9 +116,15 @@ export default function Portal() {
     setLoading(true);
     setError(null);
     try {
-      const [e, h] = await Promise.all([api.enterprises.get(uscc), api.enterprises.history(uscc)]);
+      const [e, h, c] = await Promise.all([
+        api.enterprises.get(uscc),
+        api.enterprises.history(uscc),
+        // the customs credit level is shown when available; the filing page works without it
+        creditApi.standing(uscc).catch(() => null),
+      ]);
       setEnterprise(e);
       setHistory(h);
+      setCredit(c);
     } catch (err) {
       setError(err);
     } finally {
@@ -169,6 +177,14 @@ export default function Portal() {
         <span data-testid="portal-status">
           <StatusTag status={e.status} />
         </span>
+        {credit && (
+          <span data-testid="portal-credit" data-level={credit.level}>
+            <Typography.Text type="secondary" style={{ marginInlineEnd: 6 }}>
+              {t('credit.myLevel')}
+            </Typography.Text>
+            <CreditLevelTag level={credit.level} decree={credit.decree} />
+          </span>
+        )}
         <div style={{ flex: 1 }} />
         <Space wrap>
           <Button icon={<ReloadOutlined />} onClick={() => void load()} loading={loading}>
