@@ -297,6 +297,10 @@ const POLICY: Record<string, Policy> = {
     access: READERS,
     req: () => ({ url: `/api/v1/clearance/lists/${randomUUID()}` }),
   },
+  'GET /api/v1/clearance/lists/:id/replay': {
+    access: ['customs', 'platform_admin'],
+    req: () => ({ url: `/api/v1/clearance/lists/${randomUUID()}/replay` }),
+  },
   'POST /api/v1/clearance/lists/:id/decision': {
     access: ['customs'],
     req: () => ({

@@ -184,6 +184,26 @@ describe('import clearance engine (emulated)', () => {
     });
     expect(Object.keys(released.detail.tables)).toEqual(expect.arrayContaining(['tariff-rates', 'positive-list']));
 
+    // replayed from what it recorded, the decision comes out the same
+    const admin = await login(t.app, 'customs.demo', 'Demo@2026!');
+    const replay = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clearance/lists/${list.id}/replay`,
+      headers: { cookie: admin },
+    });
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json()).toMatchObject({ same: true, recorded: { outcome: 'release', tax: '19.12' } });
+    expect(replay.json().replayed.draw).toBe(replay.json().recorded.draw);
+    // a different input (the buyer had used nearly all the quota) gives a different decision: the replay says so
+    await t.p.dbh.db.execute(sql`update clr_events set detail = jsonb_set(detail, '{usedThisYear}', '"25900.00"')
+      where list_id = ${list.id} and actor = 'engine'`);
+    const changed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/clearance/lists/${list.id}/replay`,
+      headers: { cookie: admin },
+    });
+    expect(changed.json()).toMatchObject({ same: false, replayed: { outcome: 'rejected', reasons: ['-621018'] } });
+
     // every receipt the engine wrote validates against the official XSD
     const all = [...(await receipts(keys.logistics!)), ...(await receipts(keys.ebp!)), ...(await receipts(keys.pay!))];
     for (const r of all.filter((x) => x.returnStatus !== '2')) {

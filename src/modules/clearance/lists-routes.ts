@@ -108,6 +108,25 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
     },
   );
 
+  app.get(
+    '/api/v1/clearance/lists/:id/replay',
+    {
+      config: { access: only(['customs', 'platform_admin']) },
+      schema: {
+        tags,
+        summary:
+          "Replay the engine's decision on a list from what it recorded (rules, table versions, credit, quota, seed): " +
+          'does it come out the same?',
+        params: idParam,
+      },
+    },
+    async (req) => {
+      const r = await svc.replay(req.params.id);
+      if (!r) throw AppError.notFound('list', '清单');
+      return r;
+    },
+  );
+
   app.post(
     '/api/v1/clearance/lists/:id/decision',
     {

@@ -50,6 +50,8 @@ export interface CreditLookup {
 }
 export interface TablesSource {
   current(): { tables: ClearanceTables; sample: boolean; versions: Record<string, unknown> };
+  /** The tables of recorded versions (by kind → version id), to replay a decision. */
+  versionTables(ids: Record<string, string>): Promise<ClearanceTables>;
 }
 
 export interface ClearanceOptions {
@@ -381,6 +383,8 @@ export class ClearanceService implements IntakeListener {
         creditLevel: level,
         usedThisYear: usedThisYear.toFixed(2),
         inspectionBaseRate: this.opts.inspectionBaseRate.toString(),
+        amountTolerance: this.opts.amountTolerance.toString(),
+        ...(areaStock.size ? { stock: Object.fromEntries([...areaStock].map(([k, v]) => [k, v.toString()])) } : {}),
         seed,
       };
       if (decision.outcome === 'waiting') {
@@ -554,7 +558,14 @@ export class ClearanceService implements IntakeListener {
       kind: 'rejected',
       returnStatus: '100',
       actor,
-      detail: { ...evidence, outcome: 'rejected', stage, reasons },
+      detail: {
+        ...evidence,
+        // a release refused at the last step (quota taken meanwhile, stock gone) keeps what the engine had decided
+        ...(evidence.outcome ? { engineDecision: { outcome: evidence.outcome, reasons: evidence.reasons } } : {}),
+        outcome: 'rejected',
+        stage,
+        reasons,
+      },
       at: now,
     });
   }
@@ -688,6 +699,73 @@ export class ClearanceService implements IntakeListener {
     await store.addEvents(tx, p.events);
     await setRecordStatuses(tx, p.statuses);
     if (p.receipts.length) await issueReceipts(tx, p.receipts);
+  }
+
+  // ---- explaining: replaying a recorded decision -------------------------------------------------------------
+
+  /**
+   * Runs the engine's first decision on a list again from what it recorded (rules, table versions, credit level,
+   * quota used, base rate, stock, seed) and the list's documents, and says whether it comes out the same. A
+   * different rules version is reported: the code may have changed since.
+   */
+  async replay(listId: string): Promise<{
+    recorded: { outcome: string; reasons: string[]; draw: string | null; tax: string | null; rulesVersion: string };
+    replayed: { outcome: string; reasons: string[]; draw: string | null; tax: string | null; rulesVersion: string };
+    same: boolean;
+  } | null> {
+    const list = await store.byId(this.db, listId);
+    if (!list) return null;
+    const events = rowsOf<{ detail: Record<string, unknown> }>(
+      await this.db.execute(sql`select detail from clr_events where list_id = ${listId} and actor = 'engine'
+        and detail ? 'seed' order by id limit 1`),
+    );
+    const ev = events[0]?.detail;
+    if (!ev) {
+      throw AppError.conflict('NOTHING_TO_REPLAY', '该清单没有引擎作出的决定', 'The engine has not decided this list');
+    }
+    const d = (await listsWithDocuments(this.db, this.pi, [list])).get(listKeyOf(list));
+    if (!d) throw AppError.conflict('DOCUMENTS_GONE', '清单的单证已删除', "The list's documents were deleted");
+    const versions = Object.fromEntries(
+      Object.entries((ev.tables ?? {}) as Record<string, { id?: string }>).flatMap(([k, v]) =>
+        v?.id ? [[k, v.id]] : [],
+      ),
+    );
+    const tables = await this.tables.versionTables(versions);
+    const stock = new Map(
+      Object.entries((ev.stock ?? {}) as Record<string, string>).map(([k, v]) => [k, Decimal.parse(v)]),
+    );
+    const decision = decideList(toEngineDocuments(d), {
+      tables,
+      on: ev.on as string,
+      usedThisYear: Decimal.parse(ev.usedThisYear as string),
+      creditLevel: ev.creditLevel as CreditLevel,
+      sampling: { baseRate: Decimal.parse(ev.inspectionBaseRate as string) },
+      seed: ev.seed as string,
+      stock,
+      isoCurrency: this.opts.isoCurrency ?? ((c) => CEB_CURRENCY[c] ?? null),
+      amountTolerance: Decimal.parse((ev.amountTolerance as string | undefined) ?? '0'),
+    });
+    const summary = (x: {
+      outcome?: unknown;
+      reasons?: unknown;
+      sampling?: unknown;
+      taxed?: unknown;
+      rulesVersion?: unknown;
+    }) => ({
+      outcome: String(x.outcome),
+      reasons: ((x.reasons ?? []) as { code: string }[]).map((r) => r.code),
+      draw: ((x.sampling ?? null) as { draw?: string } | null)?.draw ?? null,
+      tax: ((x.taxed ?? null) as { total?: string } | null)?.total ?? null,
+      rulesVersion: String(x.rulesVersion),
+    });
+    const recorded = summary(ev.engineDecision ? { ...ev, ...(ev.engineDecision as object) } : ev);
+    const replayed = summary(decision);
+    const same =
+      recorded.outcome === replayed.outcome &&
+      recorded.draw === replayed.draw &&
+      recorded.tax === replayed.tax &&
+      recorded.reasons.join() === replayed.reasons.join();
+    return { recorded, replayed, same };
   }
 
   // ---- officers: manual review and inspection ------------------------------------------------------------
