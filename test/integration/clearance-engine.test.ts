@@ -650,6 +650,149 @@ describe('import clearance engine (emulated)', () => {
     expect(stock.json().items).toEqual([expect.objectContaining({ itemRecordNo: 'LZB-0001', qty: '1' })]);
   });
 
+  it('a draft order (appStatus 1, 暂存) does not count: the list waits for the declared one', async () => {
+    const d = documents({ buyerId: '110105194912310313' });
+    (d.order.records[0]!.OrderHead as CebRecord).appStatus = '1';
+    await declareAll(d);
+    await t.p.clearance.drain();
+    const list = await listOf(d.orderNo);
+    expect(list.status).toBe('waiting');
+    expect(list.decision.missing).toEqual(['order']);
+  });
+
+  it('1210: two lines of one item record draw their summed quantity; an entry naming a record twice is refused', async () => {
+    const entry = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/bonded/entries',
+      headers: { authorization: `Bearer ${keys.warehouse}` },
+      payload: {
+        areaCode: PARTIES.warehouse,
+        entryNo: 'RKD-0002',
+        items: [{ itemRecordNo: 'LZB-0002', gcode: '3304990029', gname: '精华液', qty: '10' }],
+      },
+    });
+    expect(entry.statusCode, entry.body).toBe(201);
+    const twice = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/bonded/entries',
+      headers: { authorization: `Bearer ${keys.warehouse}` },
+      payload: {
+        areaCode: PARTIES.warehouse,
+        entryNo: 'RKD-0003',
+        items: [
+          { itemRecordNo: 'LZB-0002', gcode: '3304990029', gname: '精华液', qty: '5' },
+          { itemRecordNo: 'LZB-0002', gcode: '3304990029', gname: '精华液', qty: '3' },
+        ],
+      },
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error.details[0].path).toBe('items.1.itemRecordNo');
+    const d = documents({
+      tradeMode: '1210',
+      areaCode: PARTIES.warehouse,
+      items: [
+        { price: '50.00', qty: '2', itemRecordNo: 'LZB-0002' },
+        { price: '50.00', qty: '3', itemRecordNo: 'LZB-0002' },
+      ],
+      buyerId: '11010519491231033X',
+    });
+    await declareAll(d);
+    await t.p.clearance.drain();
+    expect((await listOf(d.orderNo)).status).toBe('released');
+    const stock = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/bonded/stock',
+      headers: { authorization: `Bearer ${keys.warehouse}` },
+    });
+    expect(stock.json().items).toContainEqual(expect.objectContaining({ itemRecordNo: 'LZB-0002', qty: '5' }));
+  });
+
+  it('cancellation after release: refused after day 30 (-623005); a list re-declared after a cancellation is a new entry', async () => {
+    const late = documents({ buyerId: '110105194912310356' });
+    await declareAll(late);
+    await t.p.clearance.drain();
+    const l1 = await listOf(late.orderNo);
+    await t.p.dbh.db.execute(sql`update clr_lists set released_at = now() - interval '31 days' where id = ${l1.id}`);
+    await send(keys.logistics!, cancelMessage(l1.invtNo, '超期撤单'));
+    const r = (await receipts(keys.logistics!)).filter((x) => x.type === 'CEB624Message').at(-1)!;
+    expect(r.returnStatus).toBe('-623005');
+    expect(r.returnInfo).toContain('30');
+
+    const again = documents({ buyerId: '110105194912310372' });
+    await declareAll(again);
+    await t.p.clearance.drain();
+    const first = await listOf(again.orderNo);
+    await send(keys.logistics!, cancelMessage(first.invtNo, '消费者取消'));
+    expect((await listOf(again.orderNo)).status).toBe('cancelled');
+    // declared again (appType 2 of the same list): decided afresh, with a new list number and tax bill
+    const redeclared = structuredClone(again.list);
+    redeclared.guid = guid();
+    Object.assign(redeclared.records[0]!.InventoryHead as CebRecord, {
+      appType: '2',
+      appTime: '20261128120000',
+      guid: guid(),
+    });
+    await send(keys.logistics!, redeclared);
+    await t.p.clearance.drain();
+    const second = await listOf(again.orderNo);
+    expect(second.status).toBe('released');
+    expect(second.invtNo).not.toBe(first.invtNo);
+    expect(second.taxBill).toMatchObject({ status: '1', invtNo: second.invtNo });
+    const hash = personHash(t.p.pi, BUYER.name, BUYER.idType, '110105194912310372');
+    expect((await t.p.clearance.quota.used(hash, Number(second.declaredOn.slice(0, 4)))).toFixed(2)).toBe('210.00');
+  });
+
+  it('汇总征税: the guarantor pays the bills whose day 31 has come (CEB818 2, lists closed 899); a bill with an open return waits', async () => {
+    const paid = documents({ buyerId: '110105194912310399' });
+    const open = documents({ buyerId: '110105194912310410' });
+    await declareAll(paid);
+    await declareAll(open);
+    await t.p.clearance.drain();
+    const a = await listOf(paid.orderNo);
+    const b = await listOf(open.orderNo);
+    await send(keys.logistics!, returnMessage(b.invtNo, [{ gnum: 1, gcode: '3304990029', qty: '1' }]));
+    // 31 days pass: both bills' windows open today
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const month = today.slice(0, 7);
+    await t.p.dbh.db.execute(sql`update clr_tax_bills set due_from = ${today}::date, due_to = ${today}::date + 14
+      where invt_no in (${a.invtNo}, ${b.invtNo})`);
+    const due = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tax/due?month=${month}`,
+      headers: { authorization: `Bearer ${keys.warehouse}` },
+    });
+    expect(due.statusCode, due.body).toBe(200);
+    expect(due.json().bills.map((x: { invtNo: string }) => x.invtNo)).toEqual(
+      expect.arrayContaining([a.invtNo, b.invtNo]),
+    );
+    const pay = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tax/consolidations',
+      headers: { authorization: `Bearer ${keys.warehouse}` },
+      payload: { month },
+    });
+    expect(pay.statusCode, pay.body).toBe(200);
+    expect(pay.json().entDutyNo).toMatch(/^HZ\d{6}/);
+    const closed = await listOf(paid.orderNo);
+    expect(closed).toMatchObject({ status: 'closed', returnStatus: '899', taxBill: { status: '2' } });
+    expect((await listOf(open.orderNo)).taxBill.status).toBe('1');
+    // the CEB818 reaches the declarant and the guarantor
+    for (const key of [keys.logistics!, keys.warehouse!]) {
+      expect(
+        (await receipts(key)).some(
+          (x) => x.type === 'CEB818Message' && x.businessKey === a.invtNo && x.returnStatus === '2',
+        ),
+      ).toBe(true);
+    }
+    expect(await statusesOf(keys.logistics!, 'CEB622Message', listKey(paid))).toEqual([
+      '2',
+      '120',
+      '399',
+      '800',
+      '899',
+    ]);
+  });
+
   it('buyer quota pre-check: the remaining quota with consent, never the history; no consent → 400', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -85,6 +85,22 @@ export interface DecideContext {
   amountTolerance?: Decimal;
 }
 
+/**
+ * ISO 4217 codes of the customs currency codes (JGS-20 货币代码) lists commonly use. The exchange-rate table is keyed
+ * by ISO code; this is the bridge from the list's `currency`.
+ */
+export const CUSTOMS_CURRENCY_ISO: Readonly<Record<string, string>> = {
+  '110': 'HKD',
+  '116': 'JPY',
+  '133': 'KRW',
+  '142': 'CNY',
+  '300': 'EUR',
+  '303': 'GBP',
+  '502': 'USD',
+  '601': 'AUD',
+};
+export const isoOfCustomsCurrency = (code: string): string | null => CUSTOMS_CURRENCY_ISO[code] ?? null;
+
 /** A reason for a decision, in plain words: a customs code where one exists, else a platform code. */
 export interface DecisionReason {
   code: string;

@@ -215,7 +215,7 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: 'Goods entering the bonded warehouse (1210 入区): raise the stock per item, once per entry number',
         body: z.strictObject({
-          areaCode: code,
+          areaCode: z.string().trim().min(1).max(18),
           entryNo: code,
           items: z
             .array(
@@ -227,7 +227,20 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
               }),
             )
             .min(1)
-            .max(500),
+            .max(500)
+            .superRefine((items, ctx) => {
+              const seen = new Set<string>();
+              items.forEach((item, i) => {
+                if (seen.has(item.itemRecordNo)) {
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: [i, 'itemRecordNo'],
+                    message: `料号 ${item.itemRecordNo} 重复，请合并数量 / item record ${item.itemRecordNo} is repeated: add up its quantities`,
+                  });
+                }
+                seen.add(item.itemRecordNo);
+              });
+            }),
         }),
       },
     },

@@ -301,6 +301,18 @@ export class ReferenceTables {
   }
 
   /** Reloads the versions in force from the database (after another process imported a table). */
+  /** Reloads only when another process made another version active (one small query otherwise). */
+  async refreshIfChanged(): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: clrReferenceTables.id, kind: clrReferenceTables.kind })
+      .from(clrReferenceTables)
+      .where(eq(clrReferenceTables.active, 1));
+    const now = this.current().versions as Record<string, { id: string }>;
+    if (rows.length === Object.keys(now).length && rows.every((r) => now[r.kind]?.id === r.id)) return false;
+    await this.refresh();
+    return true;
+  }
+
   async refresh(): Promise<void> {
     const rows = await this.db
       .select()

@@ -184,7 +184,9 @@ export const clrTaxBills = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('clr_tax_bills_list_uq').on(t.listId),
+    // a list re-declared after a cancellation is a new entry (new invtNo) with a bill of its own
+    index('clr_tax_bills_list_idx').on(t.listId),
+    uniqueIndex('clr_tax_bills_invt_no_uq').on(t.invtNo),
     index('clr_tax_bills_assure_idx').on(t.assureCode, t.dueFrom),
   ],
 );

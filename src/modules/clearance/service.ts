@@ -35,6 +35,7 @@ import {
   type Decision,
   type DecisionReason,
   decideList,
+  isoOfCustomsCurrency,
   type ListDocuments,
   RULES_VERSION,
   reasonsInfo,
@@ -43,7 +44,7 @@ import { policyOn, RETAIL_IMPORT_POLICIES, RETURN_WINDOW } from './limits.js';
 import { QuotaLedger } from './quota.js';
 import { clrReturns, clrTaxBills } from './schema.js';
 import { type ListRow, mapListRow, clearanceStore as store } from './store.js';
-import type { ClearanceTables } from './tables.js';
+import { type ClearanceTables, groupBy } from './tables.js';
 
 export interface CreditLookup {
   levelsOn(usccs: string[], on: string, q?: Queryable): Promise<Map<string, CreditLevel>>;
@@ -52,6 +53,8 @@ export interface TablesSource {
   current(): { tables: ClearanceTables; sample: boolean; versions: Record<string, unknown> };
   /** The tables of recorded versions (by kind → version id), to replay a decision. */
   versionTables(ids: Record<string, string>): Promise<ClearanceTables>;
+  /** Picks up versions another process imported. */
+  refreshIfChanged?(): Promise<boolean>;
 }
 
 export interface ClearanceOptions {
@@ -66,20 +69,7 @@ export interface ClearanceOptions {
   clock?: () => Date;
   /** Where the background worker reports a failed batch (pino). */
   log?: { error(obj: object, msg: string): void };
-  /** Customs currency code → ISO 4217 (the customs parameter table); 142 → CNY is built in. */
-  isoCurrency?: (code: string) => string | null;
 }
-
-const CEB_CURRENCY: Record<string, string> = {
-  '142': 'CNY',
-  '502': 'USD',
-  '300': 'EUR',
-  '116': 'JPY',
-  '110': 'HKD',
-  '303': 'GBP',
-  '133': 'KRW',
-  '601': 'AUD',
-};
 
 /** Status names shown to people (the receipts speak codes). */
 export const LIST_STATUSES = [
@@ -109,6 +99,7 @@ export class ClearanceService implements IntakeListener {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private kicked = false;
+  private tablesCheckedAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -131,7 +122,10 @@ export class ClearanceService implements IntakeListener {
     switch (acc.kind) {
       case 'inventory': {
         const live = declared.filter((r) => text(r.head.appType) !== '3');
-        const deleted = declared.filter((r) => text(r.head.appType) === '3');
+        // deleted, or changed back to a draft (appStatus 1): the waiting list is withdrawn
+        const deleted = acc.records.filter(
+          (r) => text(r.head.appType) === '3' || (text(r.head.appType) === '2' && text(r.head.appStatus) !== '2'),
+        );
         await store.withdrawLists(
           tx,
           deleted.map((r) => ({ ebp: text(r.head.ebpCode), ebc: text(r.head.ebcCode), order: text(r.head.orderNo) })),
@@ -216,6 +210,10 @@ export class ClearanceService implements IntakeListener {
     }
     this.running = (async () => {
       try {
+        if (Date.now() - this.tablesCheckedAt > 5_000) {
+          this.tablesCheckedAt = Date.now();
+          await this.tables.refreshIfChanged?.();
+        }
         do {
           this.kicked = false;
           while ((await this.processDue()) > 0) {}
@@ -351,7 +349,7 @@ export class ClearanceService implements IntakeListener {
           sampling: { baseRate: this.opts.inspectionBaseRate },
           seed,
           stock: areaStock,
-          isoCurrency: this.opts.isoCurrency ?? ((c) => CEB_CURRENCY[c] ?? null),
+          isoCurrency: isoOfCustomsCurrency,
           amountTolerance: this.opts.amountTolerance,
         });
       let decision: Decision;
@@ -590,19 +588,28 @@ export class ClearanceService implements IntakeListener {
     const year = Number(list.declaredOn.slice(0, 4));
     const refused = await tx
       .transaction(async (sp) => {
-        const consumed = await this.quota.consume(sp, list.buyerHash, year, list.id, taxed.amount, policy.annualLimit);
+        // one consumption per entry of the list (its invtNo): a list re-declared after a cancellation is a new entry
+        const consumed = await this.quota.consume(
+          sp,
+          list.buyerHash,
+          year,
+          list.invtNo ?? list.id,
+          taxed.amount,
+          policy.annualLimit,
+        );
         if (!consumed.ok) {
           return [{ code: '-621018', rule: 'quota', message: { zh: consumed.messageZh, en: consumed.messageEn } }];
         }
         if (list.tradeMode === '1210' && list.areaCode) {
           const short: DecisionReason[] = [];
-          for (const item of d.inventory.items) {
+          // one move per item record: lines of the same record draw their summed quantity
+          for (const item of byItemRecord(d.inventory.items, null)) {
             const ok = await store.moveStock(sp, {
               area: list.areaCode,
-              item: item.itemRecordNo ?? '',
-              gcode: item.gcode ?? '',
-              gname: item.gname ?? '',
-              delta: Decimal.parse(item.qty ?? '0').neg(),
+              item: item.itemRecordNo,
+              gcode: item.gcode,
+              gname: item.gname,
+              delta: item.qty.neg(),
               kind: 'release',
               ref: list.invtNo ?? list.id,
             });
@@ -610,10 +617,10 @@ export class ClearanceService implements IntakeListener {
               short.push({
                 code: 'BONDED_STOCK_SHORT',
                 rule: 'bonded-stock',
-                item: Number(item.gnum),
+                field: 'InventoryList.itemRecordNo',
                 message: {
-                  zh: `第${item.gnum}项料号 ${item.itemRecordNo} 保税库存不足`,
-                  en: `Item ${item.gnum}: not enough bonded stock of ${item.itemRecordNo}`,
+                  zh: `料号 ${item.itemRecordNo} 保税库存不足本清单所需 ${item.qty.toString()}`,
+                  en: `Not enough bonded stock of ${item.itemRecordNo} for the ${item.qty.toString()} this list needs`,
                 },
               });
             }
@@ -734,17 +741,30 @@ export class ClearanceService implements IntakeListener {
     const stock = new Map(
       Object.entries((ev.stock ?? {}) as Record<string, string>).map(([k, v]) => [k, Decimal.parse(v)]),
     );
-    const decision = decideList(toEngineDocuments(d), {
-      tables,
-      on: ev.on as string,
-      usedThisYear: Decimal.parse(ev.usedThisYear as string),
-      creditLevel: ev.creditLevel as CreditLevel,
-      sampling: { baseRate: Decimal.parse(ev.inspectionBaseRate as string) },
-      seed: ev.seed as string,
-      stock,
-      isoCurrency: this.opts.isoCurrency ?? ((c) => CEB_CURRENCY[c] ?? null),
-      amountTolerance: Decimal.parse((ev.amountTolerance as string | undefined) ?? '0'),
-    });
+    const run = () =>
+      decideList(toEngineDocuments(d), {
+        tables,
+        on: ev.on as string,
+        usedThisYear: Decimal.parse(ev.usedThisYear as string),
+        creditLevel: ev.creditLevel as CreditLevel,
+        sampling: { baseRate: Decimal.parse(ev.inspectionBaseRate as string) },
+        seed: ev.seed as string,
+        stock,
+        isoCurrency: isoOfCustomsCurrency,
+        amountTolerance: Decimal.parse((ev.amountTolerance as string | undefined) ?? '0'),
+      });
+    let decision: {
+      outcome: string;
+      reasons?: { code: string }[];
+      sampling?: unknown;
+      taxed?: unknown;
+      rulesVersion: string;
+    };
+    try {
+      decision = run();
+    } catch {
+      decision = { outcome: 'rejected', reasons: [{ code: 'UNREADABLE_DATA' }], rulesVersion: RULES_VERSION };
+    }
     const summary = (x: {
       outcome?: unknown;
       reasons?: unknown;
@@ -829,7 +849,8 @@ export class ClearanceService implements IntakeListener {
     const p = newPending();
     const time = cebTime(now, true);
     for (const { head } of acc.records) {
-      if (text(head.appStatus) !== '2') continue;
+      // a cancellation is only ever new (appType 1, XSD): a change or deletion of one changes nothing here
+      if (text(head.appStatus) !== '2' || text(head.appType) !== '1') continue;
       const answer = (code: string, info: string) =>
         p.receipts.push({
           recipientUscc: acc.senderUscc,
@@ -856,13 +877,24 @@ export class ClearanceService implements IntakeListener {
         continue;
       }
       const after = list.status === 'released';
+      const day = after ? daysAfter(list.releasedAt as Date, now) : 0;
+      if (after && day > RETURN_WINDOW.applyWithinDays) {
+        answer('-623005', `放行后 ${RETURN_WINDOW.applyWithinDays} 天内方可撤单，清单 ${list.invtNo} 已放行 ${day} 天`);
+        continue;
+      }
       if (after) {
         // Goods never delivered: the quota is given back in full, the tax bill voided, bonded stock put back.
-        await this.quota.restore(tx, list.buyerHash, list.quotaYear ?? Number(list.declaredOn.slice(0, 4)), list.id, {
-          releasedAt: list.releasedAt as Date,
-          appliedAt: list.releasedAt as Date,
-          arrivedAt: list.releasedAt as Date,
-        });
+        await this.quota.restore(
+          tx,
+          list.buyerHash,
+          list.quotaYear ?? Number(list.declaredOn.slice(0, 4)),
+          list.invtNo ?? list.id,
+          {
+            releasedAt: list.releasedAt as Date,
+            appliedAt: list.releasedAt as Date,
+            arrivedAt: list.releasedAt as Date,
+          },
+        );
         await this.voidTaxBill(tx, p, list, now, '撤单');
         await this.putBackStock(tx, list, 'cancel', null);
       }
@@ -881,11 +913,17 @@ export class ClearanceService implements IntakeListener {
     await this.flush(tx, p);
   }
 
+  /** The tax bill of a list's current entry (a list re-declared after a cancellation has a new invtNo and bill). */
+  private async billOf(q: Queryable, list: ListRow) {
+    if (!list.invtNo) return undefined;
+    return (await q.select().from(clrTaxBills).where(eq(clrTaxBills.invtNo, list.invtNo)))[0];
+  }
+
   private async hasReturns(q: Queryable, listId: string): Promise<boolean> {
     const rows = await q
       .select({ id: clrReturns.id })
       .from(clrReturns)
-      .where(and(eq(clrReturns.listId, listId), sql`${clrReturns.status} <> 'rejected'`))
+      .where(and(eq(clrReturns.listId, listId), sql`${clrReturns.status} in ('applied', 'arrived', 'late')`))
       .limit(1);
     return rows.length > 0;
   }
@@ -894,8 +932,8 @@ export class ClearanceService implements IntakeListener {
     const p = newPending();
     const time = cebTime(now, true);
     for (const { head, items } of acc.records) {
-      if (text(head.appStatus) !== '2' || text(head.appType) === '3') continue;
-      // the hub's key of a return application: one per list and declarant, changed by appType 2
+      if (text(head.appStatus) !== '2') continue;
+      // the hub's key of a return application: one per list and declarant, changed by appType 2, withdrawn by 3
       const key = `${text(head.agentCode)}|${text(head.invtNo)}`;
       const answer = (code: string, info: string) =>
         p.receipts.push({
@@ -912,6 +950,25 @@ export class ClearanceService implements IntakeListener {
         answer('-625001', `未找到清单 ${text(head.invtNo)}，或不是本企业申报的清单`);
         continue;
       }
+      if (text(head.appType) === '3') {
+        const withdrawn = await tx
+          .update(clrReturns)
+          .set({ status: 'withdrawn', updatedAt: now })
+          .where(and(eq(clrReturns.businessKey, key), eq(clrReturns.status, 'applied')))
+          .returning({ id: clrReturns.id });
+        if (withdrawn.length) {
+          answer('399', `退货申请已撤回 [${list.invtNo}]`);
+          p.events.push({
+            listId: list.id,
+            kind: 'return-withdrawn',
+            returnStatus: null,
+            actor: acc.senderUscc,
+            detail: { key },
+            at: now,
+          });
+        } else answer('-625002', `清单 ${list.invtNo} 没有可撤回的退货申请`);
+        continue;
+      }
       if (list.status !== 'released' || !list.releasedAt) {
         answer('-625002', `清单 ${list.invtNo} 状态为 ${list.status}，只有已放行的清单可以申请退货`);
         continue;
@@ -922,7 +979,7 @@ export class ClearanceService implements IntakeListener {
         continue;
       }
       const d = (await listsWithDocuments(tx, this.pi, [list])).get(listKeyOf(list));
-      const bill = (await tx.select().from(clrTaxBills).where(eq(clrTaxBills.listId, list.id)))[0];
+      const bill = await this.billOf(tx, list);
       const lines = (bill?.items ?? []) as {
         gnum: number;
         taxPrice: string;
@@ -930,11 +987,6 @@ export class ClearanceService implements IntakeListener {
         valueAddedTax: string;
         consumptionTax: string;
       }[];
-      const earlier = rowsOf<{ items: { gnum: number; qty: string }[] }>(
-        await tx.execute(
-          sql`select items from clr_returns where list_id = ${list.id} and business_key <> ${key} and status <> 'rejected'`,
-        ),
-      ).flatMap((r) => r.items);
       const errors: string[] = [];
       let amount = Decimal.ZERO;
       let tax = Decimal.ZERO;
@@ -947,10 +999,9 @@ export class ClearanceService implements IntakeListener {
           return null;
         }
         const qty = Decimal.parse(text(it.qty) || '0');
-        const before = Decimal.sum(earlier.filter((e) => e.gnum === gnum).map((e) => Decimal.parse(e.qty)));
         const declaredQty = Decimal.parse(orig.qty ?? '0');
-        if (!qty.isPositive() || qty.add(before).gt(declaredQty)) {
-          errors.push(`-625004 第${gnum}项退货数量 ${qty} 超过清单数量 ${declaredQty}（已申请退货 ${before}）`);
+        if (!qty.isPositive() || qty.gt(declaredQty)) {
+          errors.push(`-625004 第${gnum}项退货数量 ${qty} 须大于 0 且不超过清单数量 ${declaredQty}`);
           return null;
         }
         // the returned share of the item's dutiable price and of its tax, half-up to the fen
@@ -1019,7 +1070,7 @@ export class ClearanceService implements IntakeListener {
     const p = newPending();
     const time = cebTime(now, true);
     for (const { head, items } of acc.records) {
-      if (text(head.appStatus) !== '2' || text(head.ieFlag) !== 'I') continue;
+      if (text(head.appStatus) !== '2' || text(head.appType) === '3' || text(head.ieFlag) !== 'I') continue;
       const nos = items.map((i) => text(i.logisticsNo)).filter(Boolean);
       const lists = (await store.byLogisticsNos(tx, nos)).filter((l) => l.logisticsCode === text(head.logisticsCode));
       let matched = 0;
@@ -1080,7 +1131,7 @@ export class ClearanceService implements IntakeListener {
         tx,
         list.buyerHash,
         list.quotaYear ?? Number(list.declaredOn.slice(0, 4)),
-        list.id,
+        list.invtNo ?? list.id,
         { releasedAt: list.releasedAt as Date, appliedAt: r.appliedAt, arrivedAt: now },
         RETURN_WINDOW,
         { ref: r.businessKey, amount: r.amount },
@@ -1113,7 +1164,7 @@ export class ClearanceService implements IntakeListener {
   }
 
   private async netTax(tx: Tx, p: Pending, list: ListRow, tax: Decimal, now: Date): Promise<void> {
-    const bill = (await tx.select().from(clrTaxBills).where(eq(clrTaxBills.listId, list.id)))[0];
+    const bill = await this.billOf(tx, list);
     if (!bill) return;
     const netted = Decimal.parse(bill.nettedTax).add(tax);
     const total = Decimal.parse(bill.customsTax)
@@ -1128,47 +1179,53 @@ export class ClearanceService implements IntakeListener {
         updatedAt: now,
       })
       .where(eq(clrTaxBills.taxNo, bill.taxNo));
-    if (voided && bill.status === '1') this.taxStatusReceipt(p, list, bill.taxNo, '3', now);
+    if (voided && bill.status === '1') await this.taxStatusReceipt(tx, p, list, bill.taxNo, '3', now);
   }
 
   private async voidTaxBill(tx: Tx, p: Pending, list: ListRow, now: Date, why: string): Promise<void> {
-    const bill = (await tx.select().from(clrTaxBills).where(eq(clrTaxBills.listId, list.id)))[0];
+    const bill = await this.billOf(tx, list);
     if (!bill || bill.status === '3') return;
     await tx
       .update(clrTaxBills)
       .set({ status: '3', note: why, updatedAt: now })
       .where(eq(clrTaxBills.taxNo, bill.taxNo));
-    this.taxStatusReceipt(p, list, bill.taxNo, '3', now);
+    await this.taxStatusReceipt(tx, p, list, bill.taxNo, '3', now);
   }
 
-  private taxStatusReceipt(
+  /** CEB818: a tax bill's new status, to the declarant and the guarantor (as the CEB816 went). */
+  private async taxStatusReceipt(
+    q: Queryable,
     p: Pending,
     list: ListRow,
     taxNo: string,
     status: string,
     now: Date,
     entDutyNo?: string,
-  ): void {
+  ): Promise<void> {
     const time = cebTime(now, true);
-    p.receipts.push({
-      recipientUscc: list.agentUscc,
-      type: 'CEB818Message',
-      businessKey: list.invtNo as string,
-      returnStatus: status,
-      returnTime: time,
-      returnInfo: `电子税单 ${taxNo} 状态 ${status}`,
-      record: {
-        TaxHeadStatus: {
-          guid: randomUUID().toUpperCase(),
-          returnTime: time,
-          invtNo: list.invtNo as string,
-          taxNo,
-          status,
-          ...(entDutyNo ? { entDutyNo } : {}),
-          assureCode: list.assureCode,
-        },
+    const assure = (await this.filing.resolveCodes([list.assureCode], q)).get(list.assureCode)?.uscc;
+    const record = {
+      TaxHeadStatus: {
+        guid: randomUUID().toUpperCase(),
+        returnTime: time,
+        invtNo: list.invtNo as string,
+        taxNo,
+        status,
+        ...(entDutyNo ? { entDutyNo } : {}),
+        assureCode: list.assureCode,
       },
-    });
+    };
+    for (const recipient of new Set([list.agentUscc, assure].filter((u): u is string => !!u))) {
+      p.receipts.push({
+        recipientUscc: recipient,
+        type: 'CEB818Message',
+        businessKey: list.invtNo as string,
+        returnStatus: status,
+        returnTime: time,
+        returnInfo: `电子税单 ${taxNo} 状态 ${status}`,
+        record,
+      });
+    }
   }
 
   private async putBackStock(
@@ -1180,15 +1237,13 @@ export class ClearanceService implements IntakeListener {
   ): Promise<void> {
     if (list.tradeMode !== '1210' || !list.areaCode) return;
     const d = (await listsWithDocuments(tx, this.pi, [list])).get(listKeyOf(list));
-    for (const item of d?.inventory.items ?? []) {
-      const qty = items ? items.find((i) => i.gnum === Number(item.gnum))?.qty : item.qty;
-      if (!qty || !item.itemRecordNo) continue;
+    for (const item of byItemRecord(d?.inventory.items ?? [], items)) {
       await store.moveStock(tx, {
         area: list.areaCode,
         item: item.itemRecordNo,
-        gcode: item.gcode ?? '',
-        gname: item.gname ?? '',
-        delta: Decimal.parse(qty),
+        gcode: item.gcode,
+        gname: item.gname,
+        delta: item.qty,
         kind,
         ref: ref ?? list.invtNo ?? list.id,
       });
@@ -1210,30 +1265,45 @@ export class ClearanceService implements IntakeListener {
     },
   ): Promise<{ areaCode: string; entryNo: string; repeated: boolean }> {
     let repeated = true;
-    await this.db.transaction(async (tx) => {
-      for (const item of input.items) {
-        const before = rowsOf<{ n: number }>(
-          await tx.execute(sql`select count(*)::int as n from clr_stock_moves where ref = ${input.entryNo}
+    await this.db
+      .transaction(async (tx) => {
+        for (const item of input.items) {
+          const before = rowsOf<{ n: number }>(
+            await tx.execute(sql`select count(*)::int as n from clr_stock_moves where ref = ${input.entryNo}
             and kind = 'entry' and area_code = ${input.areaCode} and item_record_no = ${item.itemRecordNo}`),
-        )[0]?.n;
-        if (!before) repeated = false;
-        await store.moveStock(tx, {
-          area: input.areaCode,
-          item: item.itemRecordNo,
-          gcode: item.gcode,
-          gname: item.gname,
-          delta: Decimal.parse(item.qty),
-          kind: 'entry',
-          ref: input.entryNo,
+          )[0]?.n;
+          if (!before) repeated = false;
+          await store.moveStock(tx, {
+            area: input.areaCode,
+            item: item.itemRecordNo,
+            gcode: item.gcode,
+            gname: item.gname,
+            delta: Decimal.parse(item.qty),
+            kind: 'entry',
+            ref: input.entryNo,
+          });
+        }
+        await this.audit.append(tx, actor, {
+          action: 'clearance.bonded-entry',
+          targetType: 'warehouse',
+          targetId: input.areaCode,
+          summary: { entryNo: input.entryNo, items: input.items.length },
         });
-      }
-      await this.audit.append(tx, actor, {
-        action: 'clearance.bonded-entry',
-        targetType: 'warehouse',
-        targetId: input.areaCode,
-        summary: { entryNo: input.entryNo, items: input.items.length },
+      })
+      .catch((e) => {
+        const code =
+          (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+        if (code === '22003') {
+          throw new AppError(
+            422,
+            'STOCK_TOO_LARGE',
+            '库存数量超出可记录的范围（19 位数字，5 位小数）',
+            'The stock would exceed what can be recorded (19 digits, 5 decimals)',
+            [{ path: 'items', message: '数量过大', messageEn: 'quantity too large' }],
+          );
+        }
+        throw e;
       });
-    });
     return { areaCode: input.areaCode, entryNo: input.entryNo, repeated };
   }
 
@@ -1398,17 +1468,31 @@ export class ClearanceService implements IntakeListener {
     const codes = JSON.stringify(await this.codesOf(assureUscc));
     const entDutyNo = `HZ${month.replace('-', '')}${randomBytes(5).toString('hex').toUpperCase()}`;
     const result = await this.db.transaction(async (tx) => {
-      const bills = await tx
-        .update(clrTaxBills)
-        .set({ status: '2', entDutyNo, updatedAt: now })
-        .where(sql`assure_code in (select jsonb_array_elements_text(${codes}::jsonb)) and status = '1'
-          and to_char(due_from, 'YYYY-MM') = ${month} and due_from <= ${today}::date`)
-        .returning();
+      // Lists first, then their bills (the order cancellations and arrivals lock in). A bill whose list has a return
+      // still open waits: the goods may yet come back by day 45 and net its tax.
+      const due = rowsOf<{ list_id: string }>(
+        await tx.execute(sql`select b.list_id from clr_tax_bills b
+          where b.assure_code in (select jsonb_array_elements_text(${codes}::jsonb)) and b.status = '1'
+            and to_char(b.due_from, 'YYYY-MM') = ${month} and b.due_from <= ${today}::date
+            and not exists (select 1 from clr_returns r where r.list_id = b.list_id and r.status = 'applied')`),
+      ).map((r) => r.list_id);
+      if (due.length) {
+        await tx.execute(sql`select id from clr_lists
+          where id in (select (jsonb_array_elements_text(${JSON.stringify(due)}::jsonb))::uuid) order by id for update`);
+      }
+      const bills = due.length
+        ? await tx
+            .update(clrTaxBills)
+            .set({ status: '2', entDutyNo, updatedAt: now })
+            .where(sql`list_id in (select (jsonb_array_elements_text(${JSON.stringify(due)}::jsonb))::uuid)
+              and status = '1' and to_char(due_from, 'YYYY-MM') = ${month}`)
+            .returning()
+        : [];
       const p = newPending();
       for (const b of bills) {
         const list = await store.byId(tx, b.listId, true);
         if (!list) continue;
-        this.taxStatusReceipt(p, list, b.taxNo, '2', now, entDutyNo);
+        await this.taxStatusReceipt(tx, p, list, b.taxNo, '2', now, entDutyNo);
         if (list.status === 'released') {
           this.listReceipt(p, list, null, '899', `结关 [${list.invtNo}]`, now);
           p.updates.push({
@@ -1454,17 +1538,22 @@ export class ClearanceService implements IntakeListener {
       ),
     );
     const returns = await this.db.select().from(clrReturns).where(eq(clrReturns.listId, id));
-    const bill = (await this.db.select().from(clrTaxBills).where(eq(clrTaxBills.listId, id)))[0] ?? null;
+    const bill = (await this.billOf(this.db, list)) ?? null;
     return {
       ...listView(list),
-      events: events.map((e) => ({
-        id: Number(e.id),
-        kind: e.kind as string,
-        returnStatus: (e.return_status as string | null) ?? null,
-        actor: e.actor as string,
-        detail: e.detail,
-        at: new Date(e.at as string).toISOString(),
-      })),
+      events: events.map((e) => {
+        // enterprises see that customs decided, not which officer (as credit records hide their recorder)
+        const officer = e.actor !== 'engine' && !/^[0-9A-Z]{18}$/.test(e.actor as string);
+        const { officer: _who, ...detail } = e.detail as Record<string, unknown>;
+        return {
+          id: Number(e.id),
+          kind: e.kind as string,
+          returnStatus: (e.return_status as string | null) ?? null,
+          actor: uscc !== null && officer ? 'customs' : (e.actor as string),
+          detail: uscc !== null ? detail : e.detail,
+          at: new Date(e.at as string).toISOString(),
+        };
+      }),
       returns: returns.map((r) => ({
         id: r.id,
         status: r.status,
@@ -1498,10 +1587,28 @@ const MISSING_NAMES = {
   waybill: { zh: '运单', en: 'waybill' },
 } as const;
 
-function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return out;
+/**
+ * A list's quantities per bonded item record (lines of one record summed), all of them or only the returned
+ * quantities of the given lines.
+ */
+function byItemRecord(
+  lines: readonly Record<string, string>[],
+  only: readonly { gnum: number; qty: string }[] | null,
+): { itemRecordNo: string; gcode: string; gname: string; qty: Decimal }[] {
+  const out = new Map<string, { itemRecordNo: string; gcode: string; gname: string; qty: Decimal }>();
+  for (const line of lines) {
+    const qty = only ? only.find((i) => i.gnum === Number(line.gnum))?.qty : line.qty;
+    const record = line.itemRecordNo ?? '';
+    if (!qty || !record) continue;
+    const was = out.get(record);
+    out.set(record, {
+      itemRecordNo: record,
+      gcode: line.gcode ?? '',
+      gname: line.gname ?? '',
+      qty: (was?.qty ?? Decimal.ZERO).add(Decimal.parse(qty)),
+    });
+  }
+  return [...out.values()];
 }
 
 function daysAfter(from: Date, to: Date): number {

@@ -92,7 +92,10 @@ export const clearanceStore = {
     return rows.map(mapListRow);
   },
 
-  /** Registers declared lists (or a changed declaration of a list not yet entered) as waiting, to be checked now. */
+  /**
+   * Registers declared lists as waiting, to be checked now: new ones, a changed declaration of one not yet entered
+   * or rejected, and one declared again after it was withdrawn or cancelled (a new entry: new invtNo, tax bill, quota).
+   */
   async registerLists(q: Queryable, rows: Record<string, unknown>[]): Promise<void> {
     await q.execute(sql`
       insert into clr_lists (id, ebp_code, ebc_code, order_no, agent_code, cop_no, pre_no, logistics_code,
@@ -112,8 +115,9 @@ export const clearanceStore = {
         customs_code = excluded.customs_code, agent_uscc = excluded.agent_uscc, buyer_hash = excluded.buyer_hash,
         status = 'waiting', return_status = '2', check_at = excluded.check_at,
         wait_deadline = excluded.wait_deadline, declared_on = excluded.declared_on, decision = null,
-        updated_at = now()
-      where clr_lists.status in ('waiting', 'rejected', 'withdrawn')`);
+        inventory_id = null, invt_no = null, released_at = null, closed_at = null, amount = null,
+        customs_tax = null, value_added_tax = null, consumption_tax = null, quota_year = null, updated_at = now()
+      where clr_lists.status in ('waiting', 'rejected', 'withdrawn', 'cancelled')`);
   },
 
   /** Withdraws waiting lists deleted by their declarant (appType 3). */

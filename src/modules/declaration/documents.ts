@@ -87,7 +87,7 @@ const senderOf = (messageId: unknown, senders: Map<string, string>) => senders.g
 
 /**
  * Import lists (declared, not deleted) by key, each with the order, payment and waybill it names when they have
- * arrived (not deleted): order by (ebpCode, ebcCode, orderNo); payment by (ebpCode, orderNo), the one the order
+ * arrived (declared — appStatus 2, not drafts — and not deleted): order by (ebpCode, ebcCode, orderNo); payment by (ebpCode, orderNo), the one the order
  * names when it names one, else the latest; waybill by (logisticsCode, logisticsNo).
  */
 export async function listsWithDocuments(
@@ -102,7 +102,7 @@ export async function listsWithDocuments(
     .select()
     .from(declInventories)
     .where(
-      sql`${declInventories.ebpCode} || '|' || ${declInventories.ebcCode} || '|' || ${declInventories.orderNo} = any(${textArray(wanted)}) and ${declInventories.status} <> 'deleted'`,
+      sql`${declInventories.ebpCode} || '|' || ${declInventories.ebcCode} || '|' || ${declInventories.orderNo} = any(${textArray(wanted)}) and ${declInventories.status} <> 'deleted' and ${declInventories.appStatus} = '2'`,
     );
   if (invs.length === 0) return out;
   const orderKeys = invs.map((i) => `${i.ebpCode}|${i.ebcCode}|${i.orderNo}`);
@@ -122,19 +122,19 @@ export async function listsWithDocuments(
       .select()
       .from(declOrders)
       .where(
-        sql`${declOrders.ebpCode} || '|' || ${declOrders.ebcCode} || '|' || ${declOrders.orderNo} = any(${textArray(orderKeys)}) and ${declOrders.status} <> 'deleted'`,
+        sql`${declOrders.ebpCode} || '|' || ${declOrders.ebcCode} || '|' || ${declOrders.orderNo} = any(${textArray(orderKeys)}) and ${declOrders.status} <> 'deleted' and ${declOrders.appStatus} = '2'`,
       ),
     q
       .select()
       .from(declPayments)
       .where(
-        sql`${declPayments.ebpCode} || '|' || ${declPayments.orderNo} = any(${textArray(payKeys)}) and ${declPayments.status} <> 'deleted'`,
+        sql`${declPayments.ebpCode} || '|' || ${declPayments.orderNo} = any(${textArray(payKeys)}) and ${declPayments.status} <> 'deleted' and ${declPayments.appStatus} = '2'`,
       ),
     q
       .select()
       .from(declWaybills)
       .where(
-        sql`${declWaybills.logisticsCode} || '|' || ${declWaybills.logisticsNo} = any(${textArray(wayKeys)}) and ${declWaybills.status} <> 'deleted'`,
+        sql`${declWaybills.logisticsCode} || '|' || ${declWaybills.logisticsNo} = any(${textArray(wayKeys)}) and ${declWaybills.status} <> 'deleted' and ${declWaybills.appStatus} = '2'`,
       ),
   ]);
   const orderItems =
@@ -172,10 +172,12 @@ export async function listsWithDocuments(
     const key = `${inv.ebpCode}|${inv.ebcCode}|${inv.orderNo}`;
     const order = orderBy.get(key);
     const candidates = paymentsBy.get(`${inv.ebpCode}|${inv.orderNo}`) ?? [];
-    const payment =
-      (order?.payTransactionId
-        ? candidates.find((p) => p.payTransactionId === order.payTransactionId && p.payCode === order.payCode)
-        : undefined) ?? candidates.sort((a, b) => (a.appTime < b.appTime ? 1 : -1))[0];
+    // When the order names its payment, only that one counts (missing until it arrives); else the latest.
+    const payment = order?.payTransactionId
+      ? candidates.find(
+          (p) => p.payTransactionId === order.payTransactionId && (!order.payCode || p.payCode === order.payCode),
+        )
+      : candidates.sort((a, b) => (a.appTime < b.appTime ? 1 : -1))[0];
     const waybill = waybillBy.get(`${inv.logisticsCode}|${inv.logisticsNo}`);
     const rec = (r: Record<string, unknown>): StoredRecord => ({
       id: r.id as string,

@@ -108,6 +108,12 @@ class Rejection extends Error {
   }
 }
 
+/** The PostgreSQL SQLSTATE of an error (pg puts it on the error, drizzle on its cause). */
+function pgCode(e: unknown): string | undefined {
+  const x = e as { code?: string; cause?: { code?: string } };
+  return x.code ?? x.cause?.code;
+}
+
 function bilingual(e: IntakeError) {
   return { code: e.code, path: e.path, message: e.message.zh, messageEn: e.message.en };
 }
@@ -403,71 +409,93 @@ export class DeclarationService {
     const heads = message.records.map((r) => headOf(spec, r));
     const signed = !!message.signature;
     try {
-      await this.db.transaction(async (tx) => {
-        // The platform gives lists and other declarations their pre-entry number (预录入号) when the sender has none.
-        if (needsPreNo(spec)) {
-          const missing = heads.filter((h) => !text(h.preNo));
-          if (missing.length) {
-            const seqs = rowsOf<{ n: string }>(
-              await tx.execute(
-                sql`select nextval('decl_pre_no_seq')::text as n from generate_series(1, ${missing.length})`,
-              ),
-            );
-            missing.forEach((h, i) => {
-              h.preNo = preNoOf(now, Number(seqs[i]?.n));
-            });
-          }
+      // A deadlock or serialization failure with the clearance worker (it locks lists, then writes their records;
+      // intake writes records, then registers lists) is retried: PostgreSQL aborted this transaction, nothing stays.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.acceptTx(messageId, sender, parsed, spec, raw, now, answer, heads, signed);
+          break;
+        } catch (e) {
+          const code = pgCode(e);
+          if ((code === '40P01' || code === '40001') && attempt < 4) continue;
+          throw e;
         }
-        await this.saveMessage(
-          tx,
-          messageId,
-          sender,
-          parsed,
-          raw,
-          parsed.format,
-          answer,
-          now,
-          heads.map((h) => businessKey(spec, h)),
-          [],
-        );
-        await this.writeRecords(tx, messageId, spec, message.records, signed);
-        const receipts: (typeof declReceipts.$inferInsert)[] = heads.map((h) => {
-          const info = acceptedInfo(text(h.appType), text(h.guid) || (message.guid ?? ''));
-          return {
-            recipientUscc: sender.uscc,
-            messageId,
-            type: spec.receiptType,
-            businessKey: businessKey(spec, h),
-            returnStatus: '2',
-            returnTime,
-            returnInfo: info,
-            record: receiptRecord(spec.receiptType, h, '2', returnTime, info),
-          };
-        });
-        await store.addReceipts(tx, receipts);
-        if (this.listeners.length) {
-          const accepted: AcceptedRecords = {
-            kind: spec.kind,
-            type: spec.type,
-            senderUscc: sender.uscc,
-            messageId,
-            records: message.records.map((r, i) => ({ head: heads[i] as CebRecord, items: itemsOf(spec, r) })),
-            at: now,
-          };
-          for (const l of this.listeners) await l.onAccepted(tx, accepted);
-        }
-      });
+      }
     } catch (e) {
       // A concurrent message took a key between the check and the write: refuse like any duplicate.
-      if (
-        (e as { code?: string; cause?: { code?: string } }).code === '23505' ||
-        (e as { cause?: { code?: string } }).cause?.code === '23505'
-      ) {
-        return this.intakeConflict(messageId, sender, parsed, spec, raw, now);
-      }
+      if (pgCode(e) === '23505') return this.intakeConflict(messageId, sender, parsed, spec, raw, now);
       throw e;
     }
     return { ...answer, replay: false };
+  }
+
+  private async acceptTx(
+    messageId: string,
+    sender: Sender,
+    parsed: Parsed,
+    spec: MessageSpec,
+    raw: Buffer,
+    now: Date,
+    answer: Omit<IntakeAnswer, 'replay'>,
+    heads: CebRecord[],
+    signed: boolean,
+  ): Promise<void> {
+    const { message } = parsed;
+    const returnTime = answer.receipt.returnTime;
+    await this.db.transaction(async (tx) => {
+      // The platform gives lists and other declarations their pre-entry number (预录入号) when the sender has none.
+      if (needsPreNo(spec)) {
+        const missing = heads.filter((h) => !text(h.preNo));
+        if (missing.length) {
+          const seqs = rowsOf<{ n: string }>(
+            await tx.execute(
+              sql`select nextval('decl_pre_no_seq')::text as n from generate_series(1, ${missing.length})`,
+            ),
+          );
+          missing.forEach((h, i) => {
+            h.preNo = preNoOf(now, Number(seqs[i]?.n));
+          });
+        }
+      }
+      await this.saveMessage(
+        tx,
+        messageId,
+        sender,
+        parsed,
+        raw,
+        parsed.format,
+        answer,
+        now,
+        heads.map((h) => businessKey(spec, h)),
+        [],
+      );
+      await this.writeRecords(tx, messageId, spec, message.records, signed);
+      const receipts: (typeof declReceipts.$inferInsert)[] = heads.map((h) => {
+        const info = acceptedInfo(text(h.appType), text(h.guid) || (message.guid ?? ''));
+        return {
+          recipientUscc: sender.uscc,
+          messageId,
+          type: spec.receiptType,
+          businessKey: businessKey(spec, h),
+          returnStatus: '2',
+          returnTime,
+          returnInfo: info,
+          record: receiptRecord(spec.receiptType, h, '2', returnTime, info),
+        };
+      });
+      await store.addReceipts(tx, receipts);
+      if (this.listeners.length) {
+        const accepted: AcceptedRecords = {
+          kind: spec.kind,
+          type: spec.type,
+          senderUscc: sender.uscc,
+          messageId,
+          records: message.records.map((r, i) => ({ head: heads[i] as CebRecord, items: itemsOf(spec, r) })),
+          at: now,
+        };
+        for (const l of this.listeners) await l.onAccepted(tx, accepted);
+      }
+    });
   }
 
   private async intakeConflict(

@@ -23,7 +23,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Decimal } from '../../kernel/money.js';
 import { addDays, shanghaiDate } from '../clearance/dates.js';
-import { type CreditLevel, type Decision, decideList, type ListDocuments, reasonsInfo } from '../clearance/engine.js';
+import {
+  type CreditLevel,
+  type Decision,
+  decideList,
+  isoOfCustomsCurrency,
+  type ListDocuments,
+  reasonsInfo,
+} from '../clearance/engine.js';
 import type { ClearanceTables } from '../clearance/tables.js';
 import {
   buildCeb,
@@ -43,16 +50,6 @@ import { verifyDxp } from './connected.js';
 import { dxpCreatTime, type GatewayLogger, type GatewayTransport, silentLogger } from './transport.js';
 
 /** Customs currency codes → ISO 4217 (a part of the customs parameter table). */
-const CEB_CURRENCY: Record<string, string> = {
-  '142': 'CNY',
-  '502': 'USD',
-  '300': 'EUR',
-  '116': 'JPY',
-  '110': 'HKD',
-  '303': 'GBP',
-  '133': 'KRW',
-  '601': 'AUD',
-};
 
 export interface CustomsEmulatorOptions {
   tables: ClearanceTables;
@@ -258,7 +255,7 @@ export class CustomsEmulator {
       sampling: { baseRate: this.o.inspectionRate ?? Decimal.parse('0.05') },
       seed,
       stock,
-      isoCurrency: (c) => CEB_CURRENCY[c] ?? null,
+      isoCurrency: isoOfCustomsCurrency,
       ...(this.o.amountTolerance ? { amountTolerance: this.o.amountTolerance } : {}),
     });
     if (decision.outcome === 'waiting') return;
