@@ -302,6 +302,9 @@ describe('import clearance engine (emulated)', () => {
     const rejected = await listOf(over.orderNo);
     expect(rejected.status).toBe('rejected');
     expect(rejected.decision.reasons.map((r: { code: string }) => r.code)).toContain('-621005');
+    // matched: its order got 120 although the list itself is refused (100, no list number)
+    expect(await statusesOf(keys.ebp!, 'CEB312Message', listKey(over))).toEqual(['2', '120']);
+    expect(await statusesOf(keys.logistics!, 'CEB622Message', listKey(over))).toEqual(['2', '100']);
 
     const review = await listOf(single.orderNo);
     expect(review.status).toBe('review');

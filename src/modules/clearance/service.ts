@@ -416,6 +416,7 @@ export class ClearanceService implements IntakeListener {
         continue;
       }
       if (decision.outcome === 'rejected') {
+        if (decision.stage !== 'matching') this.documentsMatched(p, list, d, now);
         this.reject(p, list, d, decision.stage, decision.reasons, now, 'engine', evidence);
         continue;
       }
@@ -490,8 +491,17 @@ export class ClearanceService implements IntakeListener {
     await this.flush(tx, p);
   }
 
-  /** 120 receipts: the list entered (with its invtNo), its order, payment and waybill matched. */
+  /** 120 receipts: the list entered with its invtNo, and its order, payment and waybill matched. */
   private enter(p: Pending, list: ListRow, d: ListWithDocuments, now: Date): void {
+    this.documentsMatched(p, list, d, now);
+    this.listReceipt(p, list, d, '120', `海关入库，清单编号 ${list.invtNo} / entered as ${list.invtNo}`, now);
+  }
+
+  /**
+   * The order, payment and waybill of a matched list enter the customs database (120), also when the list itself is
+   * then refused for its limits, goods or stock: the documents were right.
+   */
+  private documentsMatched(p: Pending, list: ListRow, d: ListWithDocuments, now: Date): void {
     const time = cebTime(now, true);
     const info = `三单对碰通过，海关入库[${list.orderNo}] / matched and entered`;
     const doc = (
@@ -515,7 +525,6 @@ export class ClearanceService implements IntakeListener {
     doc('CEB312Message', d.order, `${list.ebpCode}|${list.ebcCode}|${list.orderNo}`, 'order');
     doc('CEB412Message', d.payment, `${d.payment?.head.payCode}|${d.payment?.head.payTransactionId}`, 'payment');
     doc('CEB512Message', d.waybill, `${list.logisticsCode}|${list.logisticsNo}`, 'waybill');
-    this.listReceipt(p, list, d, '120', `海关入库，清单编号 ${list.invtNo} / entered as ${list.invtNo}`, now);
   }
 
   private listReceipt(
