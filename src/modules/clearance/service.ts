@@ -603,53 +603,56 @@ export class ClearanceService implements IntakeListener {
   ): Promise<boolean> {
     const policy = policyOn(list.declaredOn, RETAIL_IMPORT_POLICIES);
     const year = Number(list.declaredOn.slice(0, 4));
-    const refused = await tx
-      .transaction(async (sp) => {
-        // one consumption per entry of the list (its invtNo): a list re-declared after a cancellation is a new entry
-        const consumed = await this.quota.consume(
-          sp,
-          list.buyerHash,
-          year,
-          list.invtNo ?? list.id,
-          taxed.amount,
-          policy.annualLimit,
-        );
-        if (!consumed.ok) {
-          return [{ code: '-621018', rule: 'quota', message: { zh: consumed.messageZh, en: consumed.messageEn } }];
-        }
-        if (list.tradeMode === '1210' && list.areaCode) {
-          const short: DecisionReason[] = [];
-          // one move per item record: lines of the same record draw their summed quantity
-          for (const item of byItemRecord(d.inventory.items, null)) {
-            const ok = await store.moveStock(sp, {
-              area: list.areaCode,
-              item: item.itemRecordNo,
-              gcode: item.gcode,
-              gname: item.gname,
-              delta: item.qty.neg(),
-              kind: 'release',
-              ref: list.invtNo ?? list.id,
+    const attempt = async (sp: Tx): Promise<DecisionReason[] | null> => {
+      // one consumption per entry of the list (its invtNo): a list re-declared after a cancellation is a new entry
+      const consumed = await this.quota.consume(
+        sp,
+        list.buyerHash,
+        year,
+        list.invtNo ?? list.id,
+        taxed.amount,
+        policy.annualLimit,
+      );
+      if (!consumed.ok) {
+        return [{ code: '-621018', rule: 'quota', message: { zh: consumed.messageZh, en: consumed.messageEn } }];
+      }
+      if (list.tradeMode === '1210' && list.areaCode) {
+        const short: DecisionReason[] = [];
+        // one move per item record: lines of the same record draw their summed quantity
+        for (const item of byItemRecord(d.inventory.items, null)) {
+          const ok = await store.moveStock(sp, {
+            area: list.areaCode,
+            item: item.itemRecordNo,
+            gcode: item.gcode,
+            gname: item.gname,
+            delta: item.qty.neg(),
+            kind: 'release',
+            ref: list.invtNo ?? list.id,
+          });
+          if (!ok) {
+            short.push({
+              code: 'BONDED_STOCK_SHORT',
+              rule: 'bonded-stock',
+              field: 'InventoryList.itemRecordNo',
+              message: {
+                zh: `料号 ${item.itemRecordNo} 保税库存不足本清单所需 ${item.qty.toString()}`,
+                en: `Not enough bonded stock of ${item.itemRecordNo} for the ${item.qty.toString()} this list needs`,
+              },
             });
-            if (!ok) {
-              short.push({
-                code: 'BONDED_STOCK_SHORT',
-                rule: 'bonded-stock',
-                field: 'InventoryList.itemRecordNo',
-                message: {
-                  zh: `料号 ${item.itemRecordNo} 保税库存不足本清单所需 ${item.qty.toString()}`,
-                  en: `Not enough bonded stock of ${item.itemRecordNo} for the ${item.qty.toString()} this list needs`,
-                },
-              });
-            }
           }
-          if (short.length) throw new StockShort(short);
         }
-        return null;
-      })
-      .catch((e) => {
-        if (e instanceof StockShort) return e.reasons;
-        throw e;
-      });
+        if (short.length) throw new StockShort(short);
+      }
+      return null;
+    };
+    // The quota consumption is its own savepoint; a 1210 list's stock moves join it in one more, all or nothing.
+    const refused =
+      list.tradeMode === '1210' && list.areaCode
+        ? await tx.transaction(attempt).catch((e) => {
+            if (e instanceof StockShort) return e.reasons;
+            throw e;
+          })
+        : await attempt(tx);
     if (refused) {
       this.reject(p, list, d, 'release', refused, now, actor, detail);
       return false;

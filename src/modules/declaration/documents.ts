@@ -21,7 +21,7 @@ import {
   type declReceipts,
   declWaybills,
 } from './schema.js';
-import { declarationStore, textArray } from './store.js';
+import { declarationStore, keyIn } from './store.js';
 
 /** A stored record with what receipts need: its id, who sent it, its status and its fields by XSD name. */
 export interface StoredRecord {
@@ -42,6 +42,7 @@ export interface ListWithDocuments {
 }
 
 export type ListKey = { ebpCode: string; ebcCode: string; orderNo: string };
+
 export const listKeyOf = (k: ListKey) => `${k.ebpCode}|${k.ebcCode}|${k.orderNo}`;
 
 const SKIP = new Set(['id', 'messageId', 'piiEnc', 'extra', 'updatedAt', 'status', 'signed', 'buyerHash', 'payerHash']);
@@ -97,46 +98,53 @@ export async function listsWithDocuments(
 ): Promise<Map<string, ListWithDocuments>> {
   const out = new Map<string, ListWithDocuments>();
   if (keys.length === 0) return out;
-  const wanted = keys.map(listKeyOf);
   const invs = await q
     .select()
     .from(declInventories)
     .where(
-      sql`${declInventories.ebpCode} || '|' || ${declInventories.ebcCode} || '|' || ${declInventories.orderNo} = any(${textArray(wanted)}) and ${declInventories.status} <> 'deleted' and ${declInventories.appStatus} = '2'`,
+      sql`${keyIn(
+        [declInventories.ebpCode, declInventories.ebcCode, declInventories.orderNo],
+        keys.map((k) => [k.ebpCode, k.ebcCode, k.orderNo]),
+      )} and ${declInventories.status} <> 'deleted' and ${declInventories.appStatus} = '2'`,
     );
   if (invs.length === 0) return out;
-  const orderKeys = invs.map((i) => `${i.ebpCode}|${i.ebcCode}|${i.orderNo}`);
-  const payKeys = invs.map((i) => `${i.ebpCode}|${i.orderNo}`);
-  const wayKeys = invs.map((i) => `${i.logisticsCode}|${i.logisticsNo}`);
-  const [invItems, orders, payments, waybills] = await Promise.all([
-    q
-      .select()
-      .from(declInventoryItems)
-      .where(
-        inArray(
-          declInventoryItems.inventoryId,
-          invs.map((i) => i.id),
-        ),
+  // One query per kind, each through its unique key index (sequential: one connection inside a transaction).
+  const invItems = await q
+    .select()
+    .from(declInventoryItems)
+    .where(
+      inArray(
+        declInventoryItems.inventoryId,
+        invs.map((i) => i.id),
       ),
-    q
-      .select()
-      .from(declOrders)
-      .where(
-        sql`${declOrders.ebpCode} || '|' || ${declOrders.ebcCode} || '|' || ${declOrders.orderNo} = any(${textArray(orderKeys)}) and ${declOrders.status} <> 'deleted' and ${declOrders.appStatus} = '2'`,
-      ),
-    q
-      .select()
-      .from(declPayments)
-      .where(
-        sql`${declPayments.ebpCode} || '|' || ${declPayments.orderNo} = any(${textArray(payKeys)}) and ${declPayments.status} <> 'deleted' and ${declPayments.appStatus} = '2'`,
-      ),
-    q
-      .select()
-      .from(declWaybills)
-      .where(
-        sql`${declWaybills.logisticsCode} || '|' || ${declWaybills.logisticsNo} = any(${textArray(wayKeys)}) and ${declWaybills.status} <> 'deleted' and ${declWaybills.appStatus} = '2'`,
-      ),
-  ]);
+    );
+  const orders = await q
+    .select()
+    .from(declOrders)
+    .where(
+      sql`${keyIn(
+        [declOrders.ebpCode, declOrders.ebcCode, declOrders.orderNo],
+        invs.map((i) => [i.ebpCode, i.ebcCode, i.orderNo]),
+      )} and ${declOrders.status} <> 'deleted' and ${declOrders.appStatus} = '2'`,
+    );
+  const payments = await q
+    .select()
+    .from(declPayments)
+    .where(
+      sql`${keyIn(
+        [declPayments.ebpCode, declPayments.orderNo],
+        invs.map((i) => [i.ebpCode, i.orderNo]),
+      )} and ${declPayments.status} <> 'deleted' and ${declPayments.appStatus} = '2'`,
+    );
+  const waybills = await q
+    .select()
+    .from(declWaybills)
+    .where(
+      sql`${keyIn(
+        [declWaybills.logisticsCode, declWaybills.logisticsNo],
+        invs.map((i) => [i.logisticsCode, i.logisticsNo]),
+      )} and ${declWaybills.status} <> 'deleted' and ${declWaybills.appStatus} = '2'`,
+    );
   const orderItems =
     orders.length === 0
       ? []

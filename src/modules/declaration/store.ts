@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { insertJsonRows } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
@@ -23,6 +23,26 @@ export function textArray(values: string[]): SQL {
   return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 }
 
+/**
+ * `(a, b, c) in (the given tuples)`, the tuples passed as one JSON parameter: PostgreSQL probes the key's index once
+ * per tuple (a concatenated key compared with an array would scan the table).
+ */
+export function keyIn(columns: readonly (AnyColumn | string)[], tuples: readonly string[][]): SQL {
+  const cols = columns.map((c) => (typeof c === 'string' ? sql.raw(c) : sql`${c}`));
+  const names = columns.map((_, i) => sql.raw(`k${i}`));
+  const defs = sql.raw(columns.map((_, i) => `k${i} text`).join(', '));
+  const json = JSON.stringify(tuples.map((t) => Object.fromEntries(t.map((v, i) => [`k${i}`, v]))));
+  return sql`(${sql.join(cols, sql`, `)}) in (select ${sql.join(names, sql`, `)} from jsonb_to_recordset(${json}::jsonb) as k(${defs}))`;
+}
+
+/** `a|b|c` business keys as tuples of `n` fields (the last field takes the rest: an order number may hold a '|'). */
+function tuples(keys: string[], n: number): string[][] {
+  return keys.map((k) => {
+    const parts = k.split('|');
+    return [...parts.slice(0, n - 1), parts.slice(n - 1).join('|')];
+  });
+}
+
 type ExistingRow = { k: string; app_time: string; status: string; declared: boolean };
 
 /**
@@ -42,24 +62,24 @@ export async function existingVersions(
       query = sql`select o.ebp_code || '|' || o.ebc_code || '|' || o.order_no as k, o.app_time, o.status,
           exists (select 1 from decl_inventories i where i.ebp_code = o.ebp_code and i.ebc_code = o.ebc_code
                   and i.order_no = o.order_no and i.status <> 'deleted') as declared
-        from decl_orders o where o.ebp_code || '|' || o.ebc_code || '|' || o.order_no = any(${textArray(keys)})`;
+        from decl_orders o where ${keyIn(['o.ebp_code', 'o.ebc_code', 'o.order_no'], tuples(keys, 3))}`;
       break;
     case 'payment':
       query = sql`select p.pay_code || '|' || p.pay_transaction_id as k, p.app_time, p.status,
           exists (select 1 from decl_inventories i where i.ebp_code = p.ebp_code and i.order_no = p.order_no
                   and i.status <> 'deleted') as declared
-        from decl_payments p where p.pay_code || '|' || p.pay_transaction_id = any(${textArray(keys)})`;
+        from decl_payments p where ${keyIn(['p.pay_code', 'p.pay_transaction_id'], tuples(keys, 2))}`;
       break;
     case 'waybill':
       query = sql`select w.logistics_code || '|' || w.logistics_no as k, w.app_time, w.status,
           exists (select 1 from decl_inventories i where i.logistics_code = w.logistics_code
                   and i.logistics_no = w.logistics_no and i.status <> 'deleted') as declared
-        from decl_waybills w where w.logistics_code || '|' || w.logistics_no = any(${textArray(keys)})`;
+        from decl_waybills w where ${keyIn(['w.logistics_code', 'w.logistics_no'], tuples(keys, 2))}`;
       break;
     case 'inventory':
       query = sql`select ebp_code || '|' || ebc_code || '|' || order_no as k, app_time, status,
           (app_status = '2' and status in ('120', '300', '399', '500', '800', '899')) as declared
-        from decl_inventories where ebp_code || '|' || ebc_code || '|' || order_no = any(${textArray(keys)})`;
+        from decl_inventories where ${keyIn(['ebp_code', 'ebc_code', 'order_no'], tuples(keys, 3))}`;
       break;
     default:
       query = sql`select business_key as k, coalesce(app_time, '') as app_time, status, false as declared
@@ -74,7 +94,7 @@ export async function inventoryCopNos(q: Queryable, pairs: string[]): Promise<Ma
   if (pairs.length === 0) return new Map();
   const rows = rowsOf<{ k: string; key: string }>(
     await q.execute(sql`select agent_code || '|' || cop_no as k, ebp_code || '|' || ebc_code || '|' || order_no as key
-      from decl_inventories where agent_code || '|' || cop_no = any(${textArray(pairs)})`),
+      from decl_inventories where ${keyIn(['agent_code', 'cop_no'], tuples(pairs, 2))}`),
   );
   return new Map(rows.map((r) => [r.k, r.key]));
 }
@@ -163,10 +183,12 @@ export const declarationStore = {
   /** Appends receipts and queues their webhook deliveries; returns the new sequence numbers. */
   async addReceipts(q: Queryable, receipts: (typeof declReceipts.$inferInsert)[]): Promise<number[]> {
     if (!receipts.length) return [];
-    const rows = await q
-      .insert(declReceipts)
-      .values(receipts)
-      .returning({ seq: declReceipts.seq, recipient: declReceipts.recipientUscc });
+    // one JSON parameter for the batch (rows keep their order: seq follows it)
+    const rows = (
+      await insertJsonRows(q, declReceipts, receipts as Record<string, unknown>[], {
+        returning: ['seq', 'recipientUscc'],
+      })
+    ).map((r) => ({ seq: Number(r.seq), recipient: r.recipientUscc as string }));
     const recipients = [...new Set(rows.map((r) => r.recipient))];
     const endpoints = await q
       .select({ id: webhookEndpoints.id, uscc: webhookEndpoints.enterpriseUscc })
