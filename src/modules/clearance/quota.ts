@@ -11,8 +11,9 @@
  *   returns the first outcome and changes nothing, also when the repeats run concurrently.
  * - Amounts are exact decimals to the fen (numeric(19,2)): an amount with more fraction digits is refused rather
  *   than rounded by the database.
- * - Every write runs in a savepoint of the caller's transaction (or in its own transaction when given the database),
- *   so a refusal or an error leaves the caller's transaction usable and the ledger unchanged.
+ * - `consume` is one statement on its common path (entry and total together, in a data-modifying CTE) and undoes its
+ *   entry itself when refused, so a refusal leaves the caller's transaction usable and the ledger unchanged; `restore`
+ *   runs in a savepoint of the caller's transaction (or its own transaction when given the database).
  */
 import { sql } from 'drizzle-orm';
 import { Decimal } from '../../kernel/money.js';
@@ -131,46 +132,50 @@ export class QuotaLedger {
     const lim = checkLimit(limit);
     const amountText = amt.toFixed(2);
     const limitText = lim.toString();
-    return tx.transaction(async (t) => {
-      const inserted = rowsOf<{ id: string | number }>(
-        await t.execute(sql`
+    // One statement on the common path: record the list's entry (once per list) and add its amount to the buyer's
+    // total only if the total stays within the limit. The limit is checked on the row being updated, under its lock:
+    // concurrent consumers queue on the row and each sees the total the previous one left. A first consumption
+    // inserts only when the amount alone fits.
+    const rows = rowsOf<{ id: string | number | null; used: string | null }>(
+      await tx.execute(sql`
+        with entry as (
           insert into clearance_quota_entries (buyer_hash, year, list_key, amount, kind, ref)
           values (${buyerHash}, ${year}, ${listKey}, ${amountText}::numeric, 'consume', '')
           on conflict (list_key, kind, ref) do nothing
-          returning id`),
-      );
-      const entry = inserted[0];
-      if (!entry) {
-        const earlier = await this.entry(t, listKey, 'consume');
-        if (!earlier) throw new Error(`quota entry of ${listKey} vanished`);
-        this.sameEntry(earlier, buyerHash, year, listKey, amt);
-        return { ok: true, usedAfter: await this.used(buyerHash, year, t), repeated: true };
-      }
-      // The limit is checked on the row being updated, under its lock: concurrent consumers queue on the row and
-      // each sees the total the previous one left. A first consumption inserts only when the amount alone fits.
-      const updated = rowsOf<{ used: string }>(
-        await t.execute(sql`
+          returning id
+        ), total as (
           insert into clearance_quota as q (buyer_hash, year, used, updated_at)
           select ${buyerHash}, ${year}, ${amountText}::numeric, now()
-          where ${amountText}::numeric <= ${limitText}::numeric
+          where exists (select 1 from entry) and ${amountText}::numeric <= ${limitText}::numeric
           on conflict (buyer_hash, year) do update
             set used = q.used + excluded.used, updated_at = now()
             where q.used + excluded.used <= ${limitText}::numeric
-          returning q.used::text as used`),
-      );
-      if (updated[0]) return { ok: true, usedAfter: Decimal.parse(updated[0].used), repeated: false };
-      await t.execute(sql`delete from clearance_quota_entries where id = ${entry.id}`);
-      const used = await this.used(buyerHash, year, t);
-      return {
-        ok: false,
-        used,
-        limit: lim,
-        messageZh: `购买人已用购买额度为[${used.toAmountString()}]，本次购买[${amt.toAmountString()}]将超过年度限额[${lim.toAmountString()}]`,
-        messageEn:
-          `The buyer has used [${used.toAmountString()}] of the annual quota; this purchase of ${amt.toAmountString()} ` +
-          `would exceed the annual limit [${lim.toAmountString()}]`,
-      };
-    });
+          returning q.used::text as used
+        )
+        select (select id from entry) as id, (select used from total) as used`),
+    );
+    const entryId = rows[0]?.id ?? null;
+    const usedAfter = rows[0]?.used ?? null;
+    if (entryId === null) {
+      // consumed earlier for this list: the first outcome stands, if it was for the same buyer, year and amount
+      const earlier = await this.entry(tx, listKey, 'consume');
+      if (!earlier) throw new Error(`quota entry of ${listKey} vanished`);
+      this.sameEntry(earlier, buyerHash, year, listKey, amt);
+      return { ok: true, usedAfter: await this.used(buyerHash, year, tx), repeated: true };
+    }
+    if (usedAfter !== null) return { ok: true, usedAfter: Decimal.parse(usedAfter), repeated: false };
+    // refused: the entry goes, nothing was added
+    await tx.execute(sql`delete from clearance_quota_entries where id = ${entryId}`);
+    const used = await this.used(buyerHash, year, tx);
+    return {
+      ok: false,
+      used,
+      limit: lim,
+      messageZh: `购买人已用购买额度为[${used.toAmountString()}]，本次购买[${amt.toAmountString()}]将超过年度限额[${lim.toAmountString()}]`,
+      messageEn:
+        `The buyer has used [${used.toAmountString()}] of the annual quota; this purchase of ${amt.toAmountString()} ` +
+        `would exceed the annual limit [${lim.toAmountString()}]`,
+    };
   }
 
   /**
