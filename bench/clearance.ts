@@ -7,6 +7,9 @@
  * CBEC_INSPECTION_RATE=0 so that every list is released), BENCH_LISTS_PER_BUYER lists per buyer (the annual quota of
  * 26,000 allows 123 lists of 210.00).
  *
+ * BENCH_WORKERS=n starts n `cbec-zone clearance-worker` processes beside the server in the end-to-end parts
+ * (PostgreSQL only): they share the lists with the server's own worker (SKIP LOCKED).
+ *
  * Parts (BENCH_PARTS, comma-separated; default all three):
  * - `phased`: end to end on the real server (`cbec-zone serve`, child process; the background worker decides):
  *   all orders, then all payments, then all waybills, then all lists, each kind posted by BENCH_CONCURRENCY clients;
@@ -54,6 +57,8 @@ const PARTS = (process.env.BENCH_PARTS ?? 'phased,mixed,stages').split(',').map(
 /** Lists per processDue transaction in the `stages` part (the engine's default is 500). */
 const BATCH = process.env.BENCH_BATCH_SIZE ? Number(process.env.BENCH_BATCH_SIZE) : undefined;
 const PER_MESSAGE = 100;
+/** Extra clearance worker processes beside the server in the end-to-end parts (PostgreSQL only). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
 const ADMIN_PASSWORD = 'Bench@Admin2026';
 const KINDS = ['order', 'payment', 'waybill', 'list'] as const;
 type Kind = (typeof KINDS)[number];
@@ -363,6 +368,16 @@ async function endToEnd(mode: 'phased' | 'mixed'): Promise<void> {
     throw e;
   }
   const { url, proc, out } = server;
+  // BENCH_WORKERS extra `cbec-zone clearance-worker` processes beside the server (PostgreSQL only)
+  const workers = db.url
+    ? Array.from({ length: WORKERS }, () =>
+        spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'clearance-worker'], {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      )
+    : [];
+  if (workers.length) console.log(`  ${workers.length} clearance worker process(es) beside the server`);
   const dbName = db.url ? new URL(db.url).pathname.slice(1) : null;
   const pgc = db.url ? new pg.Client({ connectionString: db.url }) : null;
   await pgc?.connect();
@@ -498,6 +513,7 @@ async function endToEnd(mode: 'phased' | 'mixed'): Promise<void> {
     );
   } finally {
     await pgc?.end();
+    for (const w of workers) w.kill('SIGTERM');
     proc.kill('SIGTERM');
     const code = await new Promise((r) => proc.once('exit', (c, sig) => r(c ?? sig)));
     if (code !== 0) console.log(`server exit ${code}:\n${out().slice(-2000)}`);

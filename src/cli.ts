@@ -60,6 +60,38 @@ program
   });
 
 program
+  .command('clearance-worker')
+  .description(
+    'Decide import lists in a process of its own beside `serve` (PostgreSQL: workers share the lists with SKIP LOCKED)',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    if (!config.databaseUrl) {
+      console.error(
+        '清单通关工作进程需要 PostgreSQL（DATABASE_URL）：嵌入式数据库只能由一个进程打开 / ' +
+          'a clearance worker needs PostgreSQL (DATABASE_URL): the embedded database is opened by one process only',
+      );
+      process.exit(2);
+    }
+    if (config.clearanceMode !== 'emulated') {
+      console.error('CBEC_CLEARANCE_MODE=connected: customs decides, there is nothing for a clearance worker to do');
+      process.exit(2);
+    }
+    const p = await createPlatform(config);
+    p.clearance.start();
+    console.log(`clearance worker running (pid ${process.pid}, database ${p.dbh.location})`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await p.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
   .command('migrate')
   .description('Apply database migrations')
   .action(async () => {
