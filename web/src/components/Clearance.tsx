@@ -233,7 +233,13 @@ export function EventTimeline({ events }: { events: readonly ListEvent[] }) {
       data-testid="list-events"
       items={events.map((e) => {
         const d = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as EventDetail;
-        const who = e.actor === 'engine' ? t('clearance.engine') : (d.officer?.name ?? e.actor);
+        // enterprises see `customs` for an officer's decision (the officer's name is the officers' to see)
+        const who =
+          e.actor === 'engine'
+            ? t('clearance.engine')
+            : e.actor === 'customs'
+              ? t('clearance.customsOfficer')
+              : (d.officer?.name ?? e.actor);
         const rejectedReasons = e.kind === 'rejected' && Array.isArray(d.reasons) ? d.reasons : [];
         return {
           key: String(e.id),
