@@ -13,7 +13,7 @@ import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { insertJsonRows } from '../../platform/db/bulk.js';
 import type { Database, Queryable, Tx } from '../../platform/db/client.js';
-import { rowsOf } from '../../platform/db/client.js';
+import { pgCode, rowsOf } from '../../platform/db/client.js';
 import { AppError } from '../../platform/http/errors.js';
 import {
   issueReceipts,
@@ -1311,9 +1311,7 @@ export class ClearanceService implements IntakeListener {
         });
       })
       .catch((e) => {
-        const code =
-          (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-        if (code === '22003') {
+        if (pgCode(e) === '22003') {
           throw new AppError(
             422,
             'STOCK_TOO_LARGE',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Decimal } from '../../kernel/money.js';
 import type { CebRecord } from '../declaration/ceb/codec.js';
 import type { ListWithDocuments } from '../declaration/documents.js';
-import { shanghaiDate } from './dates.js';
+import { daysBetween, shanghaiDate } from './dates.js';
 import type { Decision, ListDocuments } from './engine.js';
 import type { clrTaxBills } from './schema.js';
 import type { ListRow } from './store.js';
@@ -36,8 +36,9 @@ export function byItemRecord(
   return [...out.values()];
 }
 
+/** Asia/Shanghai calendar days from one instant to another (the release day is day 0). */
 export function daysAfter(from: Date, to: Date): number {
-  return Math.round((Date.parse(shanghaiDate(to)) - Date.parse(shanghaiDate(from))) / 86_400_000);
+  return daysBetween(shanghaiDate(from), shanghaiDate(to));
 }
 
 /** The list's head fields the receipts copy (numbers the engine gave it override the declared ones). */

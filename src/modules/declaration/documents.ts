@@ -4,12 +4,12 @@
  * statuses. Owns the reads of the decl_* tables for these purposes, so that no other module touches them.
  */
 
-import { inflateRawSync } from 'node:zlib';
 import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import type { Queryable } from '../../platform/db/client.js';
 import type { CebRecord } from './ceb/codec.js';
 import { isDxpMsg, unwrapDxp } from './ceb/dxp.js';
+import { decodeBody } from './records.js';
 import {
   declDocuments,
   declInventories,
@@ -322,6 +322,19 @@ export async function findDeclaredRecord(
   const sender = async (messageId: string) =>
     (await q.select({ s: declMessages.senderUscc }).from(declMessages).where(eq(declMessages.id, messageId)))[0]?.s ??
     '';
+  const found = async (
+    kind: DeclaredRecord['kind'],
+    r: { id: string; messageId: string; status: string; guid: string },
+    businessKey: string,
+  ): Promise<DeclaredRecord> => ({
+    kind,
+    id: r.id,
+    messageId: r.messageId,
+    senderUscc: await sender(r.messageId),
+    status: r.status,
+    guid: r.guid,
+    businessKey,
+  });
   switch (target.kind) {
     case 'order': {
       const query = q
@@ -336,15 +349,7 @@ export async function findDeclaredRecord(
         );
       const r = (lock ? await query.for('update') : await query)[0];
       if (!r) return null;
-      return {
-        kind: 'order',
-        id: r.id,
-        messageId: r.messageId,
-        senderUscc: await sender(r.messageId),
-        status: r.status,
-        guid: r.guid,
-        businessKey: `${r.ebpCode}|${r.ebcCode}|${r.orderNo}`,
-      };
+      return found('order', r, `${r.ebpCode}|${r.ebcCode}|${r.orderNo}`);
     }
     case 'payment': {
       const query = q
@@ -355,15 +360,7 @@ export async function findDeclaredRecord(
         );
       const r = (lock ? await query.for('update') : await query)[0];
       if (!r) return null;
-      return {
-        kind: 'payment',
-        id: r.id,
-        messageId: r.messageId,
-        senderUscc: await sender(r.messageId),
-        status: r.status,
-        guid: r.guid,
-        businessKey: `${r.payCode}|${r.payTransactionId}`,
-      };
+      return found('payment', r, `${r.payCode}|${r.payTransactionId}`);
     }
     case 'waybill': {
       const query = q
@@ -374,15 +371,7 @@ export async function findDeclaredRecord(
         );
       const r = (lock ? await query.for('update') : await query)[0];
       if (!r) return null;
-      return {
-        kind: 'waybill',
-        id: r.id,
-        messageId: r.messageId,
-        senderUscc: await sender(r.messageId),
-        status: r.status,
-        guid: r.guid,
-        businessKey: `${r.logisticsCode}|${r.logisticsNo}`,
-      };
+      return found('waybill', r, `${r.logisticsCode}|${r.logisticsNo}`);
     }
     case 'inventory': {
       const where =
@@ -393,13 +382,7 @@ export async function findDeclaredRecord(
       const r = (lock ? await query.for('update') : await query)[0];
       if (!r) return null;
       return {
-        kind: 'inventory',
-        id: r.id,
-        messageId: r.messageId,
-        senderUscc: await sender(r.messageId),
-        status: r.status,
-        guid: r.guid,
-        businessKey: `${r.ebpCode}|${r.ebcCode}|${r.orderNo}`,
+        ...(await found('inventory', r, `${r.ebpCode}|${r.ebcCode}|${r.orderNo}`)),
         inventory: {
           ebpCode: r.ebpCode,
           ebcCode: r.ebcCode,
@@ -424,15 +407,7 @@ export async function findDeclaredRecord(
       for (const r of rows) {
         const { head } = JSON.parse(pi.decrypt(r.recordEnc)) as { head: Record<string, unknown> };
         if ('field' in target && head[target.field] !== target.value) continue;
-        return {
-          kind: 'document',
-          id: r.id,
-          messageId: r.messageId,
-          senderUscc: await sender(r.messageId),
-          status: r.status,
-          guid: typeof head.guid === 'string' ? head.guid : '',
-          businessKey: r.businessKey,
-        };
+        return found('document', { ...r, guid: typeof head.guid === 'string' ? head.guid : '' }, r.businessKey);
       }
       return null;
     }
@@ -451,9 +426,7 @@ export async function messageXml(q: Queryable, pi: PersonalInfoCipher, messageId
       .where(eq(declMessages.id, messageId))
   )[0];
   if (!m || (m.format !== 'xml' && m.format !== 'dxp')) return null;
-  const zipped = m.bodyEnc.startsWith('z:');
-  const plain = pi.decryptBytes(zipped ? m.bodyEnc.slice(2) : m.bodyEnc);
-  const raw = zipped ? inflateRawSync(plain) : Buffer.from(plain);
+  const raw = decodeBody(pi, m.bodyEnc);
   if (!isDxpMsg(raw)) return raw;
   const opened = unwrapDxp(raw);
   return opened.ok ? opened.inner : null;

@@ -2,6 +2,8 @@
  * Normalised rows from CEB records (pure: the cipher is passed in). Personal fields go into one encrypted blob per
  * record; the fields that matching compares are kept as keyed hashes.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import type { CebRecord } from './ceb/codec.js';
 import { headOf, itemsOf, type MessageSpec, text } from './model.js';
 
@@ -296,4 +298,16 @@ export function inventoryItemRows(spec: MessageSpec, record: CebRecord): Row[] {
 /** The whole record of a kind kept as a document, encrypted (it may hold personal data). */
 export function documentRecordEnc(pii: Pii, spec: MessageSpec, record: CebRecord): string {
   return pii.encrypt(JSON.stringify({ head: headOf(spec, record), items: itemsOf(spec, record) }));
+}
+
+/** A message body as stored: compressed (raw deflate, fast level: XML shrinks 5–10×), then SM4; `z:` marks it. */
+export function encodeBody(pi: PersonalInfoCipher, raw: Buffer): string {
+  return `z:${pi.encryptBytes(deflateRawSync(raw, { level: 1 }))}`;
+}
+
+/** The body as received, from its stored form (older rows are encrypted without compression). */
+export function decodeBody(pi: PersonalInfoCipher, stored: string): Buffer {
+  const zipped = stored.startsWith('z:');
+  const plain = Buffer.from(pi.decryptBytes(zipped ? stored.slice(2) : stored));
+  return zipped ? inflateRawSync(plain) : plain;
 }

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
-import { type Database, rowsOf, type Tx } from '../../platform/db/client.js';
+import { type Database, pgCode, rowsOf, type Tx } from '../../platform/db/client.js';
 import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
@@ -27,7 +26,9 @@ import {
 } from './model.js';
 import { type Parsed, type ParseOutcome, parseDeclaration } from './parse.js';
 import {
+  decodeBody,
   documentRecordEnc,
+  encodeBody,
   inventoryItemRows,
   inventoryRow,
   orderItemRows,
@@ -106,12 +107,6 @@ class Rejection extends Error {
   ) {
     super('rejected');
   }
-}
-
-/** The PostgreSQL SQLSTATE of an error (pg puts it on the error, drizzle on its cause). */
-function pgCode(e: unknown): string | undefined {
-  const x = e as { code?: string; cause?: { code?: string } };
-  return x.code ?? x.cause?.code;
 }
 
 function bilingual(e: IntakeError) {
@@ -629,8 +624,7 @@ export class DeclarationService {
       errors: errors.length ? errors.map(bilingual) : null,
       warnings: parsed?.warnings.length ? parsed.warnings : null,
       answer,
-      // compressed (raw deflate, fast level) then encrypted: XML shrinks 5–10×
-      bodyEnc: `z:${this.pi.encryptBytes(deflateRawSync(raw, { level: 1 }))}`,
+      bodyEnc: encodeBody(this.pi, raw),
       bodySha256: createHash('sha256').update(raw).digest('hex'),
       bodySize: raw.length,
       receivedAt: now,
@@ -652,9 +646,7 @@ export class DeclarationService {
   async rawBody(uscc: string | null, id: string): Promise<{ body: Buffer; format: string } | null> {
     const m = await store.message(this.db, id);
     if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
-    const enc = m.bodyEnc.startsWith('z:') ? m.bodyEnc.slice(2) : m.bodyEnc;
-    const plain = Buffer.from(this.pi.decryptBytes(enc));
-    return { body: m.bodyEnc.startsWith('z:') ? inflateRawSync(plain) : plain, format: m.format };
+    return { body: decodeBody(this.pi, m.bodyEnc), format: m.format };
   }
 
   receiptsAfter = (uscc: string, after: number, limit: number) => store.receiptsAfter(this.db, uscc, after, limit);

@@ -77,6 +77,12 @@ export async function migrateDatabase(h: DbHandle): Promise<void> {
   else await migratePglite(h.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
+/** The PostgreSQL SQLSTATE of an error (pg puts it on the error, drizzle on its cause), on either driver. */
+export function pgCode(e: unknown): string | undefined {
+  const x = e as { code?: string; cause?: { code?: string } } | null;
+  return x?.code ?? x?.cause?.code;
+}
+
 /** The row list of a raw `db.execute` result, on either driver. */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
