@@ -82,6 +82,11 @@ const schema = z.object({
     .default('0'),
   /** Folder with the operator's clearance tables (tariff rates, positive list, exchange rates); default: the samples. */
   CBEC_TABLES_DIR: z.string().optional(),
+  /**
+   * Folder of the CA certificates (PEM/DER) whose certificates verify enterprises' signatures (the China E-Port /
+   * customs CAs), loaded into the trust store on first start; default: the labelled demo CA (tables/demo-pki).
+   */
+  CBEC_TRUSTED_CA_DIR: z.string().optional(),
 });
 
 export type Config = {
@@ -102,6 +107,7 @@ export type Config = {
   parseWorkers: number;
   webhookAllowPrivate: boolean;
   tablesDir: string | undefined;
+  trustedCaDir: string | undefined;
   jsonDeclarations: 'refuse' | 'accept';
   clearanceMode: 'emulated' | 'connected';
   /** CBEC_GATEWAY: `amqp://…` or `folder:/path`; required in connected mode. */
@@ -143,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     parseWorkers: e.CBEC_PARSE_WORKERS ?? Math.max(1, availableParallelism() - 1),
     webhookAllowPrivate: e.CBEC_WEBHOOK_ALLOW_PRIVATE === 'true',
     tablesDir: e.CBEC_TABLES_DIR ? resolve(e.CBEC_TABLES_DIR) : undefined,
+    trustedCaDir: e.CBEC_TRUSTED_CA_DIR ? resolve(e.CBEC_TRUSTED_CA_DIR) : undefined,
     jsonDeclarations: e.CBEC_JSON_DECLARATIONS,
     clearanceMode: e.CBEC_CLEARANCE_MODE,
     gateway: e.CBEC_GATEWAY,

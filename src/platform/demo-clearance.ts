@@ -1,8 +1,10 @@
 /**
  * Demo import lists for a first start (【演示】 data, not official): the demo enterprises declare a few orders,
  * payments, waybills and lists through the real declaration hub, and the real engine decides them, so that the
- * portal and the console show lists released, waiting, rejected and in manual review. The lists are sent as JSON on
- * the demo enterprises' behalf (an XML signature needs the enterprise's certificate, which demo data has none of).
+ * portal and the console show lists released, waiting, rejected and in manual review. Each document is sent by the
+ * enterprise the standard names (the platform its orders, the payment firm its payments, the logistics firm its
+ * waybills) and the lists by the logistics firm as the platform's declaring agent (a demo delegation), signed in XML
+ * with the agent's demo certificate (tables/demo-pki).
  */
 import { randomUUID } from 'node:crypto';
 import type { ClearanceService } from '../modules/clearance/service.js';
@@ -16,6 +18,8 @@ import {
   waybillMessage,
 } from '../modules/declaration/examples.js';
 import type { DeclarationService } from '../modules/declaration/service.js';
+import { signedCeb } from '../modules/declaration/signature/sign-message.js';
+import { demoSigningKey } from './demo-pki.js';
 
 type Item = { gcode: string; gname: string; gmodel: string; price: string; qty: string };
 
@@ -85,8 +89,13 @@ function documents(n: number, items: Item[], buyerId: string, opts: { paid?: str
  * indivisible item in manual review (300) for the customs officer.
  */
 export async function seedDemoClearance(declaration: DeclarationService, clearance: ClearanceService): Promise<void> {
-  const send = async (uscc: string, m: CebMessage) => {
-    const answer = await declaration.intake({ uscc }, { ...m, guid: randomUUID().toUpperCase() }, 'json');
+  const send = async (uscc: string, m: CebMessage, signed = false) => {
+    const message = { ...m, guid: randomUUID().toUpperCase() };
+    const key = signed ? demoSigningKey(uscc) : null;
+    if (signed && !key) throw new Error(`demo: no demo signing key for ${uscc} (tables/demo-pki)`);
+    const answer = key
+      ? await declaration.intake({ uscc }, Buffer.from(signedCeb(message, key)), 'xml')
+      : await declaration.intake({ uscc }, message, 'json');
     if (answer.receipt.status !== 'accepted') {
       throw new Error(`demo ${m.type} refused: ${answer.receipt.returnInfo}`);
     }
@@ -104,7 +113,7 @@ export async function seedDemoClearance(declaration: DeclarationService, clearan
     await send(PARTIES.ebp, d.order);
     if (!s.skipPayment) await send(PARTIES.pay, d.payment);
     await send(PARTIES.logistics, d.waybill);
-    await send(PARTIES.logistics, d.list);
+    await send(PARTIES.logistics, d.list, true);
   }
   await clearance.drain();
 }

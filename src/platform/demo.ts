@@ -1,8 +1,11 @@
 import { orgCodeCheckCharacter, usccCheckCharacter } from '../kernel/codes/uscc.js';
+import { addDays, shanghaiDate } from '../kernel/time.js';
 import type { CreditService } from '../modules/credit/service.js';
+import type { DelegationService } from '../modules/declaration/delegations.js';
 import type { FilingRole } from '../modules/filing/model.js';
 import type { FilingService } from '../modules/filing/service.js';
 import type { IdentityService } from '../modules/identity/service.js';
+import { demoCertificatePem } from './demo-pki.js';
 import type { Role } from './http/auth.js';
 
 /** The demo users' password. Demo data only: the users are flagged is_demo and listed as such at start-up. */
@@ -35,16 +38,33 @@ const DEMO_ENTERPRISES: { nameCn: string; nameEn: string; roles: FilingRole[]; u
     nameCn: '【演示】西部跨境支付服务有限公司',
     nameEn: '[DEMO] Western Cross-border Payment Services Co., Ltd.',
     roles: ['payment'],
+    user: 'pay.demo',
   },
   {
     nameCn: '【演示】兰州国际陆港物流有限公司',
     nameEn: '[DEMO] Lanzhou International Land Port Logistics Co., Ltd.',
     roles: ['logistics', 'agent'],
+    user: 'logistics.demo',
   },
   {
     nameCn: '【演示】兰州新区综保区仓储有限公司',
     nameEn: '[DEMO] Lanzhou New Area Bonded Warehousing Co., Ltd.',
-    roles: ['warehouse', 'assure'],
+    roles: ['warehouse', 'site_operator', 'assure'],
+    user: 'warehouse.demo',
+  },
+];
+
+/**
+ * Demo delegations (委托关系), by index into DEMO_ENTERPRISES: the platform (also an e-commerce enterprise) and the
+ * e-commerce enterprise let the logistics firm, filed as a declaring agent, declare their lists, cancellations and
+ * returns (and the export lists and summary applications of the exporter).
+ */
+const DEMO_DELEGATIONS: { principal: number; delegate: number; types: string[] }[] = [
+  { principal: 0, delegate: 3, types: ['CEB621Message', 'CEB623Message', 'CEB625Message'] },
+  {
+    principal: 1,
+    delegate: 3,
+    types: ['CEB621Message', 'CEB623Message', 'CEB625Message', 'CEB603Message', 'CEB605Message', 'CEB701Message'],
   },
 ];
 
@@ -68,13 +88,15 @@ export type DemoSummary = {
 };
 
 /**
- * Clearly named demo enterprises (【演示】…, approved), demo users and, when `credit` is given, demo credit records
- * (one advanced, one dishonest, from 2026-04-01), for a first start.
+ * Clearly named demo enterprises (【演示】…, approved) with their demo signing certificates (tables/demo-pki, issued
+ * by the demo CA), demo users and, when given, demo credit records (one advanced, one dishonest, from 2026-04-01)
+ * and demo delegations (the logistics firm declares the others' lists), for a first start.
  */
 export async function seedDemo(
   identity: IdentityService,
   filing: FilingService,
   credit?: CreditService,
+  delegations?: DelegationService,
 ): Promise<DemoSummary> {
   const system = { name: 'demo-seed', role: 'system' };
   const summary: DemoSummary = { users: [], enterprises: [] };
@@ -113,6 +135,8 @@ export async function seedDemo(
       ...(e.user ? { account: { username: e.user, password: DEMO_PASSWORD, displayName: `${e.nameCn} 管理员` } } : {}),
     });
     await filing.decide(officer, actor, uscc, 'approve');
+    const pem = demoCertificatePem(uscc);
+    if (pem) await filing.addCertificate(officer, actor, uscc, pem);
     summary.enterprises.push({ uscc, nameCn: e.nameCn });
     if (e.user) summary.users.push({ username: e.user, role: 'enterprise_admin', enterprise: uscc });
   }
@@ -123,6 +147,18 @@ export async function seedDemo(
         level: c.level,
         validFrom: '2026-04-01',
         basis: c.basis,
+      });
+    }
+  }
+  if (delegations) {
+    const today = shanghaiDate(new Date());
+    for (const d of DEMO_DELEGATIONS) {
+      await delegations.create({ ...actor, role: 'enterprise_admin' }, demoUscc(d.principal + 1), {
+        delegateUscc: demoUscc(d.delegate + 1),
+        messageTypes: d.types as never,
+        validFrom: today,
+        validUntil: addDays(today, 3 * 365),
+        note: '【演示】委托申报清单，演示数据',
       });
     }
   }

@@ -11,6 +11,8 @@ import { SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
 import { tableRoutes } from '../modules/clearance/table-routes.js';
 import { creditRoutes } from '../modules/credit/routes.js';
 import { CreditService } from '../modules/credit/service.js';
+import { delegationRoutes } from '../modules/declaration/delegation-routes.js';
+import { DelegationService } from '../modules/declaration/delegations.js';
 import { ParsePool } from '../modules/declaration/parse-pool.js';
 import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
@@ -19,6 +21,7 @@ import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
+import { trustRoutes } from '../modules/filing/trust-routes.js';
 import {
   ConnectedGateway,
   cebMessageSigner,
@@ -55,6 +58,8 @@ export type Platform = {
   /** Customs enterprise credit (海关企业信用): dated levels, read by clearance for inspection sampling. */
   credit: CreditService;
   declaration: DeclarationService;
+  /** Delegations (委托关系): who may declare which message kinds for whom. */
+  delegations: DelegationService;
   /**
    * The reference tables (rates, positive list, exchange rates, customs codes, holidays), stored in the database and
    * seeded on first start from CBEC_TABLES_DIR or the labelled samples; `tables.current()` is the set in force.
@@ -73,6 +78,8 @@ export type Platform = {
 export type StartupReport = {
   admin: { created: false } | { created: true; password: string; generated: boolean };
   demo: DemoSummary | null;
+  /** The only CA the zone trusts is the demo one (tables/demo-pki): fine for a demo, never for production. */
+  onlyDemoCa?: boolean;
 };
 
 /** Opens the database named by the configuration (PGlite in DATA_DIR unless DATABASE_URL is set). */
@@ -99,6 +106,8 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
+    await filing.trust.seed(config.trustedCaDir);
+    const delegations = new DelegationService(dbh.db, audit, filing);
     const credit = new CreditService(dbh.db, audit);
     const tables = new ReferenceTables(dbh.db, audit, {
       seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
@@ -166,6 +175,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       filing,
       credit,
       declaration,
+      delegations,
       clearance,
       gateway,
       tables,
@@ -182,17 +192,11 @@ export async function prepare(p: Platform): Promise<StartupReport> {
   const admin = await p.identity.ensureAdmin(p.config.adminPassword);
   let demo: DemoSummary | null = null;
   if (p.config.seedDemo && (await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total === 0) {
-    demo = await seedDemo(p.identity, p.filing, p.credit);
-    if (p.config.clearanceMode === 'emulated') {
-      // demo lists through the real hub and engine; sent as JSON on the demo enterprises' behalf (see the module)
-      const demoHub = new DeclarationService(p.dbh.db, p.pi, p.filing, signatureCheck(p.filing), undefined, {
-        acceptUnsignedJson: true,
-      });
-      demoHub.addListener(p.clearance);
-      await seedDemoClearance(demoHub, p.clearance);
-    }
+    demo = await seedDemo(p.identity, p.filing, p.credit, p.delegations);
+    // demo lists through the real hub and engine, each sent by its declarant (see the module)
+    if (p.config.clearanceMode === 'emulated') await seedDemoClearance(p.declaration, p.clearance);
   }
-  return { admin, demo };
+  return { admin, demo, onlyDemoCa: await p.filing.trust.onlyDemo() };
 }
 
 /** The HTTP application: health, keys, audit and every module's routes. */
@@ -264,6 +268,8 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
+  trustRoutes(app, p.filing);
+  delegationRoutes(app, p.delegations);
   creditRoutes(app, p.credit, {
     isUsccException: p.filing.isUsccException,
     refreshUsccExceptions: () => p.filing.refreshExceptions(),
@@ -294,6 +300,13 @@ export function describeStartup(report: StartupReport): string {
       report.admin.generated
         ? `平台管理员 admin 已创建，初始密码（只显示这一次）/ Platform admin "admin" created; initial password (shown once): ${report.admin.password}`
         : '平台管理员 admin 已用 CBEC_ADMIN_PASSWORD 创建 / Platform admin "admin" created with CBEC_ADMIN_PASSWORD',
+    );
+  }
+  if (report.onlyDemoCa) {
+    lines.push(
+      '注意：本综试区目前只信任演示 CA（tables/demo-pki），仅供演示；生产前请导入中国电子口岸/海关 CA 并移除演示 CA / ' +
+        'Note: the only CA trusted is the DEMO CA (tables/demo-pki): load the China E-Port / customs CAs ' +
+        '(CBEC_TRUSTED_CA_DIR before the first start, or `cbec-zone trust add`) and remove it before production',
     );
   }
   if (report.demo) {

@@ -230,6 +230,60 @@ const POLICY: Record<string, Policy> = {
     req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/signature-policy`, payload: { requireSignature: false } }),
   },
 
+  // The trust store (证书信任): every signed-in caller sees which CAs the zone trusts; the admin changes it.
+  'GET /api/v1/trust/cas': { access: READERS, req: () => ({ url: '/api/v1/trust/cas' }) },
+  'POST /api/v1/trust/cas': {
+    access: ['platform_admin'],
+    // Not a certificate: 400 after authorisation, nothing trusted.
+    req: () => ({ url: '/api/v1/trust/cas', payload: { certificate: 'A'.repeat(120), label: '矩阵' } }),
+  },
+  'DELETE /api/v1/trust/cas/:id': {
+    access: ['platform_admin'],
+    req: () => ({ url: `/api/v1/trust/cas/${randomUUID()}` }),
+  },
+  'POST /api/v1/trust/crls': {
+    access: ['platform_admin'],
+    req: () => ({ url: '/api/v1/trust/crls', payload: { crl: 'A'.repeat(80) } }),
+  },
+  'GET /api/v1/certificates/pending': {
+    access: ['customs', 'platform_admin'],
+    req: () => ({ url: '/api/v1/certificates/pending' }),
+  },
+  'POST /api/v1/enterprises/:uscc/certificates/:id/review': {
+    access: ['customs'],
+    req: (_c, uscc) => ({
+      url: `/api/v1/enterprises/${uscc}/certificates/${randomUUID()}/review`,
+      payload: { decision: 'approve', note: '矩阵' },
+    }),
+  },
+
+  // Delegations (委托关系): both parties and officers read them; the principal's administrator records one,
+  // either party's administrator ends one.
+  'GET /api/v1/enterprises/:uscc/delegations': {
+    access: [...PEOPLE, 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/delegations` }),
+  },
+  'POST /api/v1/enterprises/:uscc/delegations': {
+    access: ['enterprise_admin'],
+    // The last day before the first: 400 after authorisation, nothing recorded.
+    req: (_c, uscc) => ({
+      url: `/api/v1/enterprises/${uscc}/delegations`,
+      payload: {
+        delegateUscc: demoUscc(4),
+        messageTypes: ['CEB621Message'],
+        validFrom: '2026-12-02',
+        validUntil: '2026-12-01',
+      },
+    }),
+  },
+  'POST /api/v1/enterprises/:uscc/delegations/:id/revocation': {
+    access: ['enterprise_admin'],
+    req: (_c, uscc) => ({
+      url: `/api/v1/enterprises/${uscc}/delegations/${randomUUID()}/revocation`,
+      payload: { reason: '矩阵' },
+    }),
+  },
+
   'POST /api/v1/messages': {
     access: DECLARANTS,
     // An unknown message type: a 400 format receipt after authorisation.

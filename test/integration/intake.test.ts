@@ -70,8 +70,13 @@ describe('declaration intake', () => {
     const key = published.find((k: { keyId: string }) => k.keyId === feed.headers['x-cbec-key-id']);
     const signedContent = `${feed.headers['x-cbec-timestamp']}.${feed.body}`;
     expect(sm2Verify(signedContent, feed.headers['x-cbec-signature'] as string, key.publicKey)).toBe(true);
+    // (the demo lists' receipts aside: the platform, as their e-commerce enterprise, gets their CEB622 and CEB816 too)
     const receipts = {
-      items: feed.json().items.filter((r: { businessKey: string }) => !r.businessKey.includes('|DEMO-')),
+      items: feed
+        .json()
+        .items.filter(
+          (r: { businessKey: string; type: string }) => !r.businessKey.includes('|DEMO-') && r.type !== 'CEB816Message',
+        ),
     };
     expect(receipts.items).toHaveLength(1);
     expect(receipts.items[0]).toMatchObject({
@@ -232,6 +237,22 @@ describe('declaration intake', () => {
       headers: { cookie },
     });
     expect(reg.statusCode, reg.body).toBe(201);
+    // self-signed: registered, but it verifies nothing until customs approves it (a trusted CA did not issue it)
+    expect(reg.json().certificate.trust).toBe('pending');
+    const waiting = await send(keys.logistics!, signedList());
+    expect(waiting.statusCode).toBe(422);
+    expect(waiting.json().receipt.errors[0]).toMatchObject({
+      code: '-621029',
+      message: expect.stringContaining('自签名'),
+    });
+    const officer = await login(t.app, 'customs.demo');
+    const review = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/enterprises/${PARTIES.logistics}/certificates/${reg.json().certificate.id}/review`,
+      payload: { decision: 'approve', note: '核验原件一致' },
+      headers: { cookie: officer },
+    });
+    expect(review.statusCode, review.body).toBe(200);
 
     const tampered = signedList().replace(
       '<ceb:grossWeight>1.5</ceb:grossWeight>',

@@ -36,6 +36,7 @@ export const ENTERPRISE_ROLES = [
   'agent',
   'warehouse',
   'overseas_warehouse',
+  'site_operator',
   'assure',
 ] as const;
 export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];

@@ -96,8 +96,13 @@ export const clrLists = pgTable(
     areaCode: varchar('area_code', { length: 18 }),
     tradeMode: varchar('trade_mode', { length: 4 }).notNull(),
     customsCode: varchar('customs_code', { length: 4 }).notNull(),
-    /** The enterprise that declared the list (receives the CEB622 receipts). */
+    /** The enterprise that sent the list (its declaring unit, agentCode; receives the CEB622 receipts). */
     agentUscc: varchar('agent_uscc', { length: 18 }).notNull(),
+    /**
+     * The e-commerce enterprise the list was declared for (the agent's principal, or the sender itself): receives
+     * the receipts too, and only it or its delegate cancels or returns the list.
+     */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     buyerHash: varchar('buyer_hash', { length: 64 }).notNull(),
     /** waiting | review | inspection | released | closed | rejected | cancelled */
     status: varchar('status', { length: 12 }).notNull(),

@@ -140,7 +140,7 @@ export class ClearanceService implements IntakeListener {
         );
         await store.registerLists(
           tx,
-          live.map(({ head: h }) => ({
+          live.map(({ head: h, declarerUscc }) => ({
             id: randomUUID(),
             ebp_code: text(h.ebpCode),
             ebc_code: text(h.ebcCode),
@@ -155,6 +155,7 @@ export class ClearanceService implements IntakeListener {
             trade_mode: text(h.tradeMode),
             customs_code: text(h.customsCode),
             agent_uscc: acc.senderUscc,
+            declarer_uscc: declarerUscc,
             buyer_hash: personHash(this.pi, h.buyerName, h.buyerIdType, h.buyerIdNumber),
             check_at: now.toISOString(),
             wait_deadline: new Date(now.getTime() + this.opts.matchTimeoutMs).toISOString(),
@@ -506,20 +507,23 @@ export class ClearanceService implements IntakeListener {
     const info = `三单对碰通过，海关入库[${list.orderNo}] / matched and entered`;
     const doc = (
       type: string,
-      r: { id: string; senderUscc: string; head: Record<string, string> } | null,
+      r: { id: string; senderUscc: string; declarerUscc: string; head: Record<string, string> } | null,
       key: string,
       kind: Pending['statuses'][number]['kind'],
     ) => {
       if (!r) return;
-      p.receipts.push({
-        recipientUscc: r.senderUscc,
-        type,
-        businessKey: key,
-        returnStatus: '120',
-        returnTime: time,
-        returnInfo: info,
-        record: receiptRecord(type as 'CEB312Message', r.head, '120', time, info),
-      });
+      const record = receiptRecord(type as 'CEB312Message', r.head, '120', time, info);
+      for (const recipientUscc of new Set([r.senderUscc, r.declarerUscc])) {
+        p.receipts.push({
+          recipientUscc,
+          type,
+          businessKey: key,
+          returnStatus: '120',
+          returnTime: time,
+          returnInfo: info,
+          record,
+        });
+      }
       p.statuses.push({ kind, id: r.id, status: '120' });
     };
     doc('CEB312Message', d.order, `${list.ebpCode}|${list.ebcCode}|${list.orderNo}`, 'order');
@@ -537,15 +541,18 @@ export class ClearanceService implements IntakeListener {
   ): void {
     const time = cebTime(now, true);
     const head = { ...(d?.inventory.head ?? {}), ...listHeadOf(list) };
-    p.receipts.push({
-      recipientUscc: list.agentUscc,
-      type: 'CEB622Message',
-      businessKey: listKeyOf(list),
-      returnStatus: code,
-      returnTime: time,
-      returnInfo: info,
-      record: receiptRecord('CEB622Message', head, code, time, info),
-    });
+    const record = receiptRecord('CEB622Message', head, code, time, info);
+    for (const recipientUscc of listRecipients(list)) {
+      p.receipts.push({
+        recipientUscc,
+        type: 'CEB622Message',
+        businessKey: listKeyOf(list),
+        returnStatus: code,
+        returnTime: time,
+        returnInfo: info,
+        record,
+      });
+    }
   }
 
   private reject(
@@ -682,7 +689,7 @@ export class ClearanceService implements IntakeListener {
     const time = cebTime(now, true);
     const bill = taxBillRecord(list, taxNo, taxed, time);
     const assure = (parties ?? (await this.filing.resolveCodes([list.assureCode], tx))).get(list.assureCode)?.uscc;
-    for (const recipient of new Set([list.agentUscc, assure].filter((u): u is string => !!u))) {
+    for (const recipient of new Set([...listRecipients(list), assure].filter((u): u is string => !!u))) {
       p.receipts.push({
         recipientUscc: recipient,
         type: 'CEB816Message',
@@ -868,21 +875,26 @@ export class ClearanceService implements IntakeListener {
   private async onCancellations(tx: Tx, acc: AcceptedRecords, now: Date): Promise<void> {
     const p = newPending();
     const time = cebTime(now, true);
-    for (const { head } of acc.records) {
+    for (const { head, declarerUscc } of acc.records) {
       // a cancellation is only ever new (appType 1, XSD): a change or deletion of one changes nothing here
       if (text(head.appStatus) !== '2' || text(head.appType) !== '1') continue;
-      const answer = (code: string, info: string) =>
-        p.receipts.push({
-          recipientUscc: acc.senderUscc,
-          type: 'CEB624Message',
-          businessKey: `${text(head.agentCode)}|${text(head.copNo)}`,
-          returnStatus: code,
-          returnTime: time,
-          returnInfo: info,
-          record: receiptRecord('CEB624Message', head, code, time, info),
-        });
+      const answer = (code: string, info: string) => {
+        const record = receiptRecord('CEB624Message', head, code, time, info);
+        for (const recipientUscc of new Set([acc.senderUscc, declarerUscc])) {
+          p.receipts.push({
+            recipientUscc,
+            type: 'CEB624Message',
+            businessKey: `${text(head.agentCode)}|${text(head.copNo)}`,
+            returnStatus: code,
+            returnTime: time,
+            returnInfo: info,
+            record,
+          });
+        }
+      };
       const list = await store.byInvtNo(tx, text(head.invtNo), true);
-      if (!list || list.agentUscc !== acc.senderUscc) {
+      // the hub let only the list's e-commerce enterprise or its delegate send it: that enterprise's lists only
+      if (!list || list.declarerUscc !== declarerUscc) {
         answer('-623005', `未找到清单 ${text(head.invtNo)}，或不是本企业申报的清单`);
         continue;
       }
@@ -951,22 +963,26 @@ export class ClearanceService implements IntakeListener {
   private async onReturns(tx: Tx, acc: AcceptedRecords, now: Date): Promise<void> {
     const p = newPending();
     const time = cebTime(now, true);
-    for (const { head, items } of acc.records) {
+    for (const { head, items, declarerUscc } of acc.records) {
       if (text(head.appStatus) !== '2') continue;
       // the hub's key of a return application: one per list and declarant, changed by appType 2, withdrawn by 3
       const key = `${text(head.agentCode)}|${text(head.invtNo)}`;
-      const answer = (code: string, info: string) =>
-        p.receipts.push({
-          recipientUscc: acc.senderUscc,
-          type: 'CEB626Message',
-          businessKey: key,
-          returnStatus: code,
-          returnTime: time,
-          returnInfo: info,
-          record: receiptRecord('CEB626Message', head, code, time, info),
-        });
+      const answer = (code: string, info: string) => {
+        const record = receiptRecord('CEB626Message', head, code, time, info);
+        for (const recipientUscc of new Set([acc.senderUscc, declarerUscc])) {
+          p.receipts.push({
+            recipientUscc,
+            type: 'CEB626Message',
+            businessKey: key,
+            returnStatus: code,
+            returnTime: time,
+            returnInfo: info,
+            record,
+          });
+        }
+      };
       const list = await store.byInvtNo(tx, text(head.invtNo), true);
-      if (!list || list.agentUscc !== acc.senderUscc) {
+      if (!list || list.declarerUscc !== declarerUscc) {
         answer('-625001', `未找到清单 ${text(head.invtNo)}，或不是本企业申报的清单`);
         continue;
       }
@@ -1235,7 +1251,7 @@ export class ClearanceService implements IntakeListener {
         assureCode: list.assureCode,
       },
     };
-    for (const recipient of new Set([list.agentUscc, assure].filter((u): u is string => !!u))) {
+    for (const recipient of new Set([...listRecipients(list), assure].filter((u): u is string => !!u))) {
       p.receipts.push({
         recipientUscc: recipient,
         type: 'CEB818Message',
@@ -1394,7 +1410,7 @@ export class ClearanceService implements IntakeListener {
     const conds = [sql`true`];
     if (uscc) {
       const codes = JSON.stringify(await this.codesOf(uscc));
-      conds.push(sql`(agent_uscc = ${uscc} or ebc_code in (select jsonb_array_elements_text(${codes}::jsonb))
+      conds.push(sql`(agent_uscc = ${uscc} or declarer_uscc = ${uscc} or ebc_code in (select jsonb_array_elements_text(${codes}::jsonb))
         or ebp_code in (select jsonb_array_elements_text(${codes}::jsonb))
         or assure_code in (select jsonb_array_elements_text(${codes}::jsonb)))`);
     }
@@ -1587,10 +1603,15 @@ export class ClearanceService implements IntakeListener {
   }
 
   private async visibleTo(uscc: string, list: ListRow): Promise<boolean> {
-    if (list.agentUscc === uscc) return true;
+    if (list.agentUscc === uscc || list.declarerUscc === uscc) return true;
     const parties = await this.filing.resolveCodes([list.ebcCode, list.ebpCode, list.assureCode]);
     return [list.ebcCode, list.ebpCode, list.assureCode].some((c) => parties.get(c)?.uscc === uscc);
   }
+}
+
+/** A list's receipts go to the enterprise that sent it and to the e-commerce enterprise it was declared for. */
+function listRecipients(list: ListRow): string[] {
+  return [...new Set([list.agentUscc, list.declarerUscc].filter(Boolean))];
 }
 
 class StockShort extends Error {

@@ -30,6 +30,7 @@ export function mapListRow(r: Record<string, unknown>): ListRow {
     tradeMode: r.trade_mode as string,
     customsCode: r.customs_code as string,
     agentUscc: r.agent_uscc as string,
+    declarerUscc: r.declarer_uscc as string,
     buyerHash: r.buyer_hash as string,
     status: r.status as string,
     returnStatus: r.return_status as string,
@@ -99,20 +100,21 @@ export const clearanceStore = {
   async registerLists(q: Queryable, rows: Record<string, unknown>[]): Promise<void> {
     await q.execute(sql`
       insert into clr_lists (id, ebp_code, ebc_code, order_no, agent_code, cop_no, pre_no, logistics_code,
-        logistics_no, assure_code, area_code, trade_mode, customs_code, agent_uscc, buyer_hash, status, return_status,
-        check_at, wait_deadline, declared_on)
+        logistics_no, assure_code, area_code, trade_mode, customs_code, agent_uscc, declarer_uscc, buyer_hash, status,
+        return_status, check_at, wait_deadline, declared_on)
       select r.id, r.ebp_code, r.ebc_code, r.order_no, r.agent_code, r.cop_no, r.pre_no, r.logistics_code,
-        r.logistics_no, r.assure_code, r.area_code, r.trade_mode, r.customs_code, r.agent_uscc, r.buyer_hash,
-        'waiting', '2', r.check_at, r.wait_deadline, r.declared_on
+        r.logistics_no, r.assure_code, r.area_code, r.trade_mode, r.customs_code, r.agent_uscc, r.declarer_uscc,
+        r.buyer_hash, 'waiting', '2', r.check_at, r.wait_deadline, r.declared_on
       from jsonb_to_recordset(${json(rows)}) as r(id uuid, ebp_code text, ebc_code text, order_no text,
         agent_code text, cop_no text, pre_no text, logistics_code text, logistics_no text, assure_code text,
-        area_code text, trade_mode text, customs_code text, agent_uscc text, buyer_hash text,
+        area_code text, trade_mode text, customs_code text, agent_uscc text, declarer_uscc text, buyer_hash text,
         check_at timestamptz, wait_deadline timestamptz, declared_on date)
       on conflict (ebp_code, ebc_code, order_no) do update set
         agent_code = excluded.agent_code, cop_no = excluded.cop_no, pre_no = excluded.pre_no,
         logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no,
         assure_code = excluded.assure_code, area_code = excluded.area_code, trade_mode = excluded.trade_mode,
-        customs_code = excluded.customs_code, agent_uscc = excluded.agent_uscc, buyer_hash = excluded.buyer_hash,
+        customs_code = excluded.customs_code, agent_uscc = excluded.agent_uscc,
+        declarer_uscc = excluded.declarer_uscc, buyer_hash = excluded.buyer_hash,
         status = 'waiting', return_status = '2', check_at = excluded.check_at,
         wait_deadline = excluded.wait_deadline, declared_on = excluded.declared_on, decision = null,
         inventory_id = null, invt_no = null, released_at = null, closed_at = null, amount = null,

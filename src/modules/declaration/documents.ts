@@ -27,6 +27,8 @@ import { declarationStore, keyIn } from './store.js';
 export interface StoredRecord {
   id: string;
   senderUscc: string;
+  /** The enterprise it was declared for: the sender, or the principal whose delegate sent it. */
+  declarerUscc: string;
   status: string;
   head: Record<string, string>;
 }
@@ -45,7 +47,18 @@ export type ListKey = { ebpCode: string; ebcCode: string; orderNo: string };
 
 export const listKeyOf = (k: ListKey) => `${k.ebpCode}|${k.ebcCode}|${k.orderNo}`;
 
-const SKIP = new Set(['id', 'messageId', 'piiEnc', 'extra', 'updatedAt', 'status', 'signed', 'buyerHash', 'payerHash']);
+const SKIP = new Set([
+  'id',
+  'messageId',
+  'declarerUscc',
+  'piiEnc',
+  'extra',
+  'updatedAt',
+  'status',
+  'signed',
+  'buyerHash',
+  'payerHash',
+]);
 
 function flatten(row: Record<string, unknown>, pi: PersonalInfoCipher): Record<string, string> {
   const out: Record<string, string> = {};
@@ -190,6 +203,7 @@ export async function listsWithDocuments(
     const rec = (r: Record<string, unknown>): StoredRecord => ({
       id: r.id as string,
       senderUscc: senderOf(r.messageId, senders),
+      declarerUscc: r.declarerUscc as string,
       status: r.status as string,
       head: flatten(r, pi),
     });
@@ -290,6 +304,8 @@ export interface DeclaredRecord {
   /** The intake message that carried it (decl_messages.id). */
   messageId: string;
   senderUscc: string;
+  /** The enterprise it was declared for (the sender, or the principal whose delegate sent it). */
+  declarerUscc: string;
   status: string;
   /** The record guid of the declaration in force (a receipt for another guid answers a superseded declaration). */
   guid: string;
@@ -324,13 +340,14 @@ export async function findDeclaredRecord(
     '';
   const found = async (
     kind: DeclaredRecord['kind'],
-    r: { id: string; messageId: string; status: string; guid: string },
+    r: { id: string; messageId: string; declarerUscc: string; status: string; guid: string },
     businessKey: string,
   ): Promise<DeclaredRecord> => ({
     kind,
     id: r.id,
     messageId: r.messageId,
     senderUscc: await sender(r.messageId),
+    declarerUscc: r.declarerUscc,
     status: r.status,
     guid: r.guid,
     businessKey,

@@ -47,6 +47,7 @@ export const CODE_FIELD_ROLES: Record<string, FilingRole> = {
   logisticsCode: 'logistics',
   agentCode: 'agent',
   assureCode: 'assure',
+  operatorCode: 'site_operator',
 };
 
 export type MessageSpec = {
@@ -166,7 +167,15 @@ const KIND_ZH: Record<RecordKind, string> = {
   document: '单证',
 };
 
-export type Existing = { appTime: string; status: string; declared: boolean } | undefined;
+export type Existing =
+  | {
+      appTime: string;
+      status: string;
+      declared: boolean;
+      /** The enterprise the stored version was declared for (changes come only from it or its delegate). */
+      declarer?: string;
+    }
+  | undefined;
 
 export type AppTypeDecision =
   | { action: 'insert' | 'update' | 'delete' }

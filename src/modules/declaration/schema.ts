@@ -65,6 +65,8 @@ export const declOrders = pgTable(
   {
     id: uuid('id').primaryKey(),
     messageId: uuid('message_id').notNull(),
+    /** The enterprise the record was declared for (its sender, or the principal a delegate sent it for). */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     guid: varchar('guid', { length: 36 }).notNull(),
     ebpCode: varchar('ebp_code', { length: 18 }).notNull(),
     ebcCode: varchar('ebc_code', { length: 18 }).notNull(),
@@ -122,6 +124,8 @@ export const declPayments = pgTable(
   {
     id: uuid('id').primaryKey(),
     messageId: uuid('message_id').notNull(),
+    /** The enterprise the record was declared for (its sender, or the principal a delegate sent it for). */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     guid: varchar('guid', { length: 36 }).notNull(),
     payCode: varchar('pay_code', { length: 18 }).notNull(),
     payTransactionId: varchar('pay_transaction_id', { length: 60 }).notNull(),
@@ -151,6 +155,8 @@ export const declWaybills = pgTable(
   {
     id: uuid('id').primaryKey(),
     messageId: uuid('message_id').notNull(),
+    /** The enterprise the record was declared for (its sender, or the principal a delegate sent it for). */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     guid: varchar('guid', { length: 36 }).notNull(),
     logisticsCode: varchar('logistics_code', { length: 18 }).notNull(),
     logisticsNo: varchar('logistics_no', { length: 60 }).notNull(),
@@ -182,6 +188,8 @@ export const declInventories = pgTable(
   {
     id: uuid('id').primaryKey(),
     messageId: uuid('message_id').notNull(),
+    /** The enterprise the record was declared for (its sender, or the principal a delegate sent it for). */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     guid: varchar('guid', { length: 36 }).notNull(),
     ebpCode: varchar('ebp_code', { length: 18 }).notNull(),
     ebcCode: varchar('ebc_code', { length: 18 }).notNull(),
@@ -255,6 +263,8 @@ export const declDocuments = pgTable(
   {
     id: uuid('id').primaryKey(),
     messageId: uuid('message_id').notNull(),
+    /** The enterprise the record was declared for (its sender, or the principal a delegate sent it for). */
+    declarerUscc: varchar('declarer_uscc', { length: 18 }).notNull(),
     type: varchar('type', { length: 20 }).notNull(),
     businessKey: varchar('business_key', { length: 200 }).notNull(),
     appType: varchar('app_type', { length: 1 }),
@@ -326,5 +336,34 @@ export const webhookDeliveries = pgTable(
   (t) => [
     uniqueIndex('webhook_deliveries_uq').on(t.endpointId, t.receiptSeq),
     index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/**
+ * Delegations (委托关系): a responsible enterprise (principal) lets another filed enterprise declare named message
+ * kinds for it during a period, as the standard allows for express and postal operators and declaring agents.
+ * Visible to both; revocable by either (the delegate renounces).
+ */
+export const declDelegations = pgTable(
+  'decl_delegations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    principalUscc: varchar('principal_uscc', { length: 18 }).notNull(),
+    delegateUscc: varchar('delegate_uscc', { length: 18 }).notNull(),
+    messageTypes: text('message_types').array().notNull(),
+    /** First and last business day (Asia/Shanghai, inclusive). */
+    validFrom: varchar('valid_from', { length: 10 }).notNull(),
+    validUntil: varchar('valid_until', { length: 10 }).notNull(),
+    note: text('note'),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: uuid('revoked_by'),
+    revokedByUscc: varchar('revoked_by_uscc', { length: 18 }),
+    revokeReason: text('revoke_reason'),
+  },
+  (t) => [
+    index('decl_delegations_delegate_idx').on(t.delegateUscc, t.principalUscc),
+    index('decl_delegations_principal_idx').on(t.principalUscc),
   ],
 );

@@ -1,11 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { checkCustomsCode } from '../../kernel/codes/customs-code.js';
+import { checkUscc } from '../../kernel/codes/uscc.js';
+import { shanghaiDate } from '../../kernel/time.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { type Database, pgCode, rowsOf, type Tx } from '../../platform/db/client.js';
+import { FILING_ROLE_NAMES } from '../filing/model.js';
 import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
 import { isDxpMsg } from './ceb/dxp.js';
+import {
+  changeAllowed,
+  DECLARANTS,
+  type DeclarantRule,
+  declarerOf,
+  declaringUnitIsPrincipal,
+  type Standing,
+  standingOf,
+} from './declarants.js';
 import {
   acceptedInfo,
   businessKey,
@@ -38,7 +51,7 @@ import {
   waybillRow,
 } from './records.js';
 import type { declReceipts } from './schema.js';
-import { existingVersions, inventoryCopNos, declarationStore as store } from './store.js';
+import { delegationStore, existingVersions, inventoryCopNos, declarationStore as store } from './store.js';
 
 /** Who sends: the enterprise of the API key (or of the enterprise user, from the portal). */
 export type Sender = { uscc: string; apiKeyId?: string | null; userId?: string | null };
@@ -58,8 +71,11 @@ export type FormatReceipt = {
 };
 export type IntakeAnswer = { httpStatus: number; receipt: FormatReceipt; replay: boolean };
 
-/** Signature verification of a raw XML message against the sender's registered certificates (加签). */
-export type SignatureCheck = (xml: Buffer, uscc: string, spec: MessageSpec) => Promise<IntakeError[]>;
+/**
+ * Signature verification of a raw XML message against the sender's registered certificates that the zone trusts
+ * (加签), at the message's signing time.
+ */
+export type SignatureCheck = (xml: Buffer, uscc: string, spec: MessageSpec, signedAt: Date) => Promise<IntakeError[]>;
 
 /** Records just accepted, handed to listeners inside the intake transaction (clearance starts from here). */
 export interface AcceptedRecords {
@@ -67,8 +83,11 @@ export interface AcceptedRecords {
   type: CebMessageType;
   senderUscc: string;
   messageId: string;
-  /** The records' heads (plain, personal fields included) and their items, as declared. */
-  records: { head: CebRecord; items: CebRecord[] }[];
+  /**
+   * The records' heads (plain, personal fields included) and their items, as declared, with the enterprise each is
+   * declared for (the sender, or the principal whose delegate sent it).
+   */
+  records: { head: CebRecord; items: CebRecord[]; declarerUscc: string }[];
   at: Date;
 }
 
@@ -89,6 +108,59 @@ export const SIGNED_WHEN_DECLARED: ReadonlySet<CebMessageType> = new Set([
 ]);
 
 const MAX_ERRORS = 200;
+
+/** Refusals that say the sender may not do this (HTTP 403): the connecting enterprise and the sender binding. */
+const FORBIDDEN_CODES: ReadonlySet<string> = new Set(['COP_CODE', '-10103', '-10104', '-10105']);
+
+/** The same code at the same path once (two checks may see one fault). */
+function dedupe(errors: IntakeError[]): IntakeError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.code} ${e.path}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Why a code names no filed enterprise: a malformed code says what is wrong with it (-10102 无效企业代码). */
+function unfiledCode(code: string, party: FiledParty | undefined): { zh: string; en: string } {
+  if (party) {
+    return {
+      zh: `企业代码 ${code}（${party.nameCn}）的备案不在有效状态（未批准、已暂停或已撤销）`,
+      en: `Enterprise code ${code} (${party.nameCn}) has no filing in force (not approved, suspended or revoked)`,
+    };
+  }
+  const check = code.length === 18 ? checkUscc(code) : code.length === 10 ? checkCustomsCode(code) : null;
+  if (check && !check.ok) {
+    return {
+      zh: `企业代码 ${code} 无效：${check.messageZh}`,
+      en: `Enterprise code ${code} is invalid: ${check.messageEn}`,
+    };
+  }
+  return {
+    zh: `企业代码 ${code} 未在综试区备案`,
+    en: `Enterprise code ${code} is not filed in this zone`,
+  };
+}
+
+/**
+ * When a message was signed: the latest appTime of its records (CEB 企业报送时间, Asia/Shanghai), but never later
+ * than its receipt, nor more than a day before it (a signature cannot be dated back at will: no time-stamp
+ * authority vouches for appTime).
+ */
+export function signingTimeOf(heads: CebRecord[], receivedAt: Date): Date {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const h of heads) {
+    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text(h.appTime));
+    if (!m) continue;
+    const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) - 8 * 3600_000;
+    if (t > latest) latest = t;
+  }
+  const now = receivedAt.getTime();
+  if (!Number.isFinite(latest) || latest > now || latest < now - 24 * 3600_000) return receivedAt;
+  return new Date(latest);
+}
 
 /** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
 function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
@@ -175,9 +247,9 @@ export class DeclarationService {
           },
         ]);
       }
-      const errors = await this.check(sender, parsed, spec);
-      if (errors.length) throw new Rejection(errors.some((e) => e.code === 'COP_CODE') ? 403 : 422, errors);
-      return await this.accept(messageId, sender, parsed, spec, raw, now);
+      const { errors, declarers } = await this.check(sender, parsed, spec, now);
+      if (errors.length) throw new Rejection(errors.some((e) => FORBIDDEN_CODES.has(e.code)) ? 403 : 422, errors);
+      return await this.accept(messageId, sender, parsed, spec, raw, now, declarers);
     } catch (e) {
       if (!(e instanceof Rejection)) throw e;
       const m = parsed?.message;
@@ -212,19 +284,28 @@ export class DeclarationService {
     }
   }
 
-  /** Every check before acceptance; returns every error found (not only the first). */
-  private async check(sender: Sender, parsed: Parsed, spec: MessageSpec): Promise<IntakeError[]> {
+  /**
+   * Every check before acceptance; returns every error found (not only the first) and, for each record, the
+   * enterprise it is declared for (the sender, or the principal a delegate sends it for).
+   */
+  private async check(
+    sender: Sender,
+    parsed: Parsed,
+    spec: MessageSpec,
+    now: Date,
+  ): Promise<{ errors: IntakeError[]; declarers: string[] }> {
     const { message } = parsed;
     const errors: IntakeError[] = [];
     const heads = message.records.map((r) => headOf(spec, r));
+    const refused = (errs: IntakeError[]) => ({ errors: errs, declarers: [] });
 
     // BaseTransfer.copCode must be the connecting enterprise (ceb-messages.md §2.2, §9).
     const copCode = text(message.baseTransfer?.copCode).trim();
     const codes = heads.flatMap((h) => partyCodes(h).map((p) => p.code));
-    const parties = await this.filing.resolveCodes([copCode, ...codes]);
+    const parties = await this.filing.resolveCodes([copCode, sender.uscc, ...codes]);
     const senderParty = parties.get(copCode);
     if (!senderParty || senderParty.uscc !== sender.uscc) {
-      return [
+      return refused([
         {
           code: 'COP_CODE',
           path: `${message.type}/BaseTransfer/copCode`,
@@ -233,10 +314,10 @@ export class DeclarationService {
             en: `The transmitting enterprise code ${copCode} is not the connecting enterprise ${sender.uscc}`,
           },
         },
-      ];
+      ]);
     }
     if (!senderParty.filed) {
-      return [
+      return refused([
         {
           code: '-10102',
           path: `${message.type}/BaseTransfer/copCode`,
@@ -245,7 +326,7 @@ export class DeclarationService {
             en: 'The transmitting enterprise is not filed, or its filing is suspended or revoked',
           },
         },
-      ];
+      ]);
     }
 
     // Signatures (加签): required by the enterprise, or for declared lists, cancellations, returns and entries.
@@ -270,36 +351,44 @@ export class DeclarationService {
           message: { zh: '此报文须加签，但没有签名', en: 'This message must be signed but carries no signature' },
         });
       } else {
-        errors.push(...(await this.verifySignature(parsed.xml, sender.uscc, spec)));
+        errors.push(...(await this.verifySignature(parsed.xml, sender.uscc, spec, signingTimeOf(heads, now))));
       }
     }
 
     // Every enterprise code filed, in the role it is used in (-10101 无效企业类型 / -10102 无效企业代码).
+    const rule = DECLARANTS[spec.type];
     heads.forEach((h, i) => {
       for (const p of partyCodes(h)) {
         const party: FiledParty | undefined = parties.get(p.code);
         const path = `${recordPath(spec, i)}/${p.field}`;
         if (!party?.filed) {
-          errors.push({
-            code: '-10102',
-            path,
-            message: {
-              zh: `企业代码 ${p.code} 未在综试区备案或备案无效`,
-              en: `Enterprise code ${p.code} is not filed, or its filing is not in force`,
-            },
-          });
-        } else if (!party.roles.includes(p.role)) {
+          errors.push({ code: '-10102', path, message: unfiledCode(p.code, party) });
+        } else if (
+          !party.roles.includes(p.role) &&
+          !(p.field === rule?.declaringUnit && declaringUnitIsPrincipal(rule, h, parties))
+        ) {
+          const role = FILING_ROLE_NAMES[p.role];
           errors.push({
             code: '-10101',
             path,
             message: {
-              zh: `企业 ${p.code} 未备案为${p.role}角色`,
-              en: `Enterprise ${p.code} is not filed in the role ${p.role}`,
+              zh: `企业 ${p.code}（${party.nameCn}）未备案为${role.zh}（${p.role}），不能填在 ${p.field}`,
+              en: `Enterprise ${p.code} (${party.nameCn}) is not filed as ${role.en.toLowerCase()} (${p.role}): it cannot stand in ${p.field}`,
             },
           });
         }
       }
     });
+
+    // The sender is the record's declarant, filed in that role, or its recorded delegate (委托).
+    const standings: (Standing | null)[] = rule
+      ? await this.standings(sender.uscc, spec.type, rule, heads, parties, now)
+      : heads.map(() => null);
+    standings.forEach((st, i) => {
+      if (st && !st.ok) errors.push({ ...st.error, path: `${recordPath(spec, i)}/${st.error.field}` });
+    });
+    /** Records whose sender may not declare them: nothing more is said of them (not even whether they exist). */
+    const bound = (i: number) => standings[i]?.ok !== false;
 
     // Business keys present; items numbered once; keys once per message.
     const codes0 = codesOf(spec.kind, spec.type);
@@ -329,6 +418,7 @@ export class DeclarationService {
       const gnums = new Set<string>();
       for (const item of itemsOf(spec, message.records[i] as CebRecord)) {
         const g = text(item.gnum);
+        if (g === '') continue; // items without a gnum (CEB701's list of invtNo)
         if (gnums.has(g)) {
           errors.push({
             code: spec.kind === 'order' ? '-301002' : spec.kind === 'inventory' ? '-621027' : '0002',
@@ -340,26 +430,44 @@ export class DeclarationService {
       }
     });
 
-    // appType semantics against stored versions: duplicates, not found, old messages, changes after declaration.
-    const existing = await existingVersions(this.db, spec.kind, spec.type, [...seen.keys()]);
+    // appType semantics against stored versions: duplicates, not found, old messages, changes after declaration;
+    // a change or deletion only from the original declarer or its delegate.
+    const declarers = heads.map((_, i) => {
+      const st = standings[i];
+      return st?.ok ? declarerOf(st) : sender.uscc;
+    });
+    const keys = [...new Set(heads.filter((_, i) => bound(i)).map((h) => businessKey(spec, h)))];
+    const existing = await existingVersions(this.db, spec.kind, spec.type, keys);
     heads.forEach((h, i) => {
+      if (!bound(i)) return;
+      const stored = existing.get(businessKey(spec, h));
       const d = decideAppType(
         spec.kind,
         text(h.appType),
         text(h.appTime),
-        existing.get(businessKey(spec, h)),
+        stored,
         spec.keyFields.map((f) => `${f} ${text(h[f])}`).join(', '),
         spec.type,
       );
-      if (d.action === 'refuse') errors.push({ ...d.error, path: `${recordPath(spec, i)}/appType` });
+      if (d.action === 'refuse') {
+        errors.push({ ...d.error, path: `${recordPath(spec, i)}/appType` });
+        return;
+      }
+      const st = standings[i];
+      if ((d.action === 'update' || d.action === 'delete') && stored && stored.status !== 'deleted' && st?.ok) {
+        const storedDeclarer = stored.declarer ?? '';
+        const allowed = changeAllowed(st, storedDeclarer);
+        if (!allowed.ok) errors.push({ ...allowed.error, path: `${recordPath(spec, i)}/appType` });
+        else declarers[i] = storedDeclarer;
+      }
     });
     if (spec.kind === 'inventory') {
       const cop = await inventoryCopNos(
         this.db,
-        heads.map((h) => `${text(h.agentCode)}|${text(h.copNo)}`),
+        heads.filter((_, i) => bound(i)).map((h) => `${text(h.agentCode)}|${text(h.copNo)}`),
       );
       heads.forEach((h, i) => {
-        const other = cop.get(`${text(h.agentCode)}|${text(h.copNo)}`);
+        const other = bound(i) ? cop.get(`${text(h.agentCode)}|${text(h.copNo)}`) : undefined;
         if (other && other !== businessKey(spec, h)) {
           errors.push({
             code: '-621004',
@@ -372,7 +480,31 @@ export class DeclarationService {
         }
       });
     }
-    return errors.slice(0, MAX_ERRORS);
+    return { errors: dedupe(errors).slice(0, MAX_ERRORS), declarers };
+  }
+
+  /** Each record's standing, with the delegations to the sender looked up once for the whole message. */
+  private async standings(
+    senderUscc: string,
+    type: CebMessageType,
+    rule: DeclarantRule,
+    heads: CebRecord[],
+    parties: ReadonlyMap<string, FiledParty>,
+    now: Date,
+  ): Promise<Standing[]> {
+    const principals = new Set<string>();
+    if (rule.delegableTo.length) {
+      for (const h of heads) {
+        for (const p of rule.principals) {
+          const party = parties.get(text(h[p.field]).trim());
+          if (party && party.uscc !== senderUscc) principals.add(party.uscc);
+        }
+      }
+    }
+    const delegators = principals.size
+      ? await delegationStore.delegators(this.db, senderUscc, type, [...principals], shanghaiDate(now))
+      : new Set<string>();
+    return heads.map((h) => standingOf(type, rule, h, { uscc: senderUscc, parties, delegators }));
   }
 
   /** Stores the message and its records and issues the receipts, all in one transaction. */
@@ -383,6 +515,7 @@ export class DeclarationService {
     spec: MessageSpec,
     raw: Buffer,
     now: Date,
+    declarers: string[],
   ): Promise<IntakeAnswer> {
     const { message } = parsed;
     const returnTime = cebTime(now, true);
@@ -408,7 +541,7 @@ export class DeclarationService {
       // intake writes records, then registers lists) is retried: PostgreSQL aborted this transaction, nothing stays.
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.acceptTx(messageId, sender, parsed, spec, raw, now, answer, heads, signed);
+          await this.acceptTx(messageId, sender, parsed, spec, raw, now, answer, heads, signed, declarers);
           break;
         } catch (e) {
           const code = pgCode(e);
@@ -434,6 +567,7 @@ export class DeclarationService {
     answer: Omit<IntakeAnswer, 'replay'>,
     heads: CebRecord[],
     signed: boolean,
+    declarers: string[],
   ): Promise<void> {
     const { message } = parsed;
     const returnTime = answer.receipt.returnTime;
@@ -464,19 +598,21 @@ export class DeclarationService {
         heads.map((h) => businessKey(spec, h)),
         [],
       );
-      await this.writeRecords(tx, messageId, spec, message.records, signed);
-      const receipts: (typeof declReceipts.$inferInsert)[] = heads.map((h) => {
+      await this.writeRecords(tx, messageId, spec, message.records, signed, declarers);
+      // The receipt goes to the sender and, when a delegate sent the record, to the enterprise it was declared for.
+      const receipts: (typeof declReceipts.$inferInsert)[] = heads.flatMap((h, i) => {
         const info = acceptedInfo(text(h.appType), text(h.guid) || (message.guid ?? ''));
-        return {
-          recipientUscc: sender.uscc,
+        const record = receiptRecord(spec.receiptType, h, '2', returnTime, info);
+        return [...new Set([sender.uscc, declarers[i] ?? sender.uscc])].map((recipientUscc) => ({
+          recipientUscc,
           messageId,
           type: spec.receiptType,
           businessKey: businessKey(spec, h),
           returnStatus: '2',
           returnTime,
           returnInfo: info,
-          record: receiptRecord(spec.receiptType, h, '2', returnTime, info),
-        };
+          record,
+        }));
       });
       await store.addReceipts(tx, receipts);
       if (this.listeners.length) {
@@ -485,7 +621,11 @@ export class DeclarationService {
           type: spec.type,
           senderUscc: sender.uscc,
           messageId,
-          records: message.records.map((r, i) => ({ head: heads[i] as CebRecord, items: itemsOf(spec, r) })),
+          records: message.records.map((r, i) => ({
+            head: heads[i] as CebRecord,
+            items: itemsOf(spec, r),
+            declarerUscc: declarers[i] ?? sender.uscc,
+          })),
           at: now,
         };
         for (const l of this.listeners) await l.onAccepted(tx, accepted);
@@ -536,12 +676,15 @@ export class DeclarationService {
     spec: MessageSpec,
     records: CebRecord[],
     signed: boolean,
+    declarers: string[],
   ): Promise<void> {
     const pi = this.pi;
-    const withMeta = (row: Row, head: CebRecord) => ({
+    const at = new Map(records.map((r, i) => [r, declarers[i] as string]));
+    const withMeta = (row: Row, head: CebRecord, record: CebRecord) => ({
       ...row,
       id: randomUUID(),
       messageId,
+      declarerUscc: at.get(record),
       status: text(head.appType) === '3' ? 'deleted' : '2',
       updatedAt: new Date(),
     });
@@ -551,25 +694,25 @@ export class DeclarationService {
           tx,
           records.map((r) => {
             const h = headOf(spec, r);
-            return { row: withMeta(orderRow(pi, h), h), items: orderItemRows(spec, r) };
+            return { row: withMeta(orderRow(pi, h), h, r), items: orderItemRows(spec, r) };
           }),
         );
       case 'payment':
         return store.upsertPayments(
           tx,
-          records.map((r) => withMeta(paymentRow(pi, headOf(spec, r)), headOf(spec, r))),
+          records.map((r) => withMeta(paymentRow(pi, headOf(spec, r)), headOf(spec, r), r)),
         );
       case 'waybill':
         return store.upsertWaybills(
           tx,
-          records.map((r) => withMeta(waybillRow(pi, headOf(spec, r)), headOf(spec, r))),
+          records.map((r) => withMeta(waybillRow(pi, headOf(spec, r)), headOf(spec, r), r)),
         );
       case 'inventory':
         return store.upsertInventories(
           tx,
           records.map((r) => {
             const h = headOf(spec, r);
-            return { row: withMeta(inventoryRow(pi, h, signed), h), items: inventoryItemRows(spec, r) };
+            return { row: withMeta(inventoryRow(pi, h, signed), h, r), items: inventoryItemRows(spec, r) };
           }),
         );
       default:
@@ -580,6 +723,7 @@ export class DeclarationService {
             return {
               id: randomUUID(),
               messageId,
+              declarerUscc: at.get(r) as string,
               type: spec.type,
               businessKey: businessKey(spec, h),
               appType: text(h.appType) || null,

@@ -5,6 +5,7 @@ import { rowsOf } from '../../platform/db/client.js';
 import type { Existing, RecordKind } from './model.js';
 import type { Row } from './records.js';
 import {
+  declDelegations,
   declDocuments,
   declInventories,
   declInventoryItems,
@@ -43,7 +44,7 @@ function tuples(keys: string[], n: number): string[][] {
   });
 }
 
-type ExistingRow = { k: string; app_time: string; status: string; declared: boolean };
+type ExistingRow = { k: string; app_time: string; status: string; declared: boolean; declarer: string };
 
 /**
  * The stored versions of the given keys (as `a|b|c` strings, the same as model.businessKey), with whether a list
@@ -60,33 +61,40 @@ export async function existingVersions(
   switch (kind) {
     case 'order':
       query = sql`select o.ebp_code || '|' || o.ebc_code || '|' || o.order_no as k, o.app_time, o.status,
+          o.declarer_uscc as declarer,
           exists (select 1 from decl_inventories i where i.ebp_code = o.ebp_code and i.ebc_code = o.ebc_code
                   and i.order_no = o.order_no and i.status <> 'deleted') as declared
         from decl_orders o where ${keyIn(['o.ebp_code', 'o.ebc_code', 'o.order_no'], tuples(keys, 3))}`;
       break;
     case 'payment':
       query = sql`select p.pay_code || '|' || p.pay_transaction_id as k, p.app_time, p.status,
+          p.declarer_uscc as declarer,
           exists (select 1 from decl_inventories i where i.ebp_code = p.ebp_code and i.order_no = p.order_no
                   and i.status <> 'deleted') as declared
         from decl_payments p where ${keyIn(['p.pay_code', 'p.pay_transaction_id'], tuples(keys, 2))}`;
       break;
     case 'waybill':
       query = sql`select w.logistics_code || '|' || w.logistics_no as k, w.app_time, w.status,
+          w.declarer_uscc as declarer,
           exists (select 1 from decl_inventories i where i.logistics_code = w.logistics_code
                   and i.logistics_no = w.logistics_no and i.status <> 'deleted') as declared
         from decl_waybills w where ${keyIn(['w.logistics_code', 'w.logistics_no'], tuples(keys, 2))}`;
       break;
     case 'inventory':
       query = sql`select ebp_code || '|' || ebc_code || '|' || order_no as k, app_time, status,
+          declarer_uscc as declarer,
           (app_status = '2' and status in ('120', '300', '399', '500', '800', '899')) as declared
         from decl_inventories where ${keyIn(['ebp_code', 'ebc_code', 'order_no'], tuples(keys, 3))}`;
       break;
     default:
-      query = sql`select business_key as k, coalesce(app_time, '') as app_time, status, false as declared
+      query = sql`select business_key as k, coalesce(app_time, '') as app_time, status, false as declared,
+          declarer_uscc as declarer
         from decl_documents where type = ${type} and business_key = any(${textArray(keys)})`;
   }
   const rows = rowsOf<ExistingRow>(await q.execute(query));
-  return new Map(rows.map((r) => [r.k, { appTime: r.app_time, status: r.status, declared: r.declared }]));
+  return new Map(
+    rows.map((r) => [r.k, { appTime: r.app_time, status: r.status, declared: r.declared, declarer: r.declarer }]),
+  );
 }
 
 /** Inventory lists by (agentCode, copNo): a copNo may not be reused for another order. */
@@ -98,6 +106,60 @@ export async function inventoryCopNos(q: Queryable, pairs: string[]): Promise<Ma
   );
   return new Map(rows.map((r) => [r.k, r.key]));
 }
+
+export type DelegationRow = typeof declDelegations.$inferSelect;
+
+/** Delegations (委托关系): all SQL of them. */
+export const delegationStore = {
+  insert: async (q: Queryable, v: typeof declDelegations.$inferInsert) =>
+    (await q.insert(declDelegations).values(v).returning())[0] as DelegationRow,
+  byId: async (q: Queryable, id: string, lock = false) => {
+    const query = q.select().from(declDelegations).where(eq(declDelegations.id, id));
+    return (await (lock ? query.for('update') : query))[0];
+  },
+  /** Delegations an enterprise gave or received, newest first. */
+  of: (q: Queryable, uscc: string, active?: { on: string }) =>
+    q
+      .select()
+      .from(declDelegations)
+      .where(
+        and(
+          sql`(${declDelegations.principalUscc} = ${uscc} or ${declDelegations.delegateUscc} = ${uscc})`,
+          active
+            ? sql`${declDelegations.revokedAt} is null and ${declDelegations.validUntil} >= ${active.on}`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(declDelegations.createdAt)),
+  revoke: async (q: Queryable, id: string, by: { userId: string | null; uscc: string | null; reason: string }) =>
+    (
+      await q
+        .update(declDelegations)
+        .set({ revokedAt: new Date(), revokedBy: by.userId, revokedByUscc: by.uscc, revokeReason: by.reason })
+        .where(and(eq(declDelegations.id, id), sql`${declDelegations.revokedAt} is null`))
+        .returning()
+    )[0],
+  /**
+   * The principals among `principals` whose delegation of `type` to `delegate` is in force on the business date `on`
+   * (one indexed query for a whole message).
+   */
+  async delegators(q: Queryable, delegate: string, type: string, principals: string[], on: string) {
+    if (!principals.length) return new Set<string>();
+    const rows = await q
+      .selectDistinct({ p: declDelegations.principalUscc })
+      .from(declDelegations)
+      .where(
+        and(
+          eq(declDelegations.delegateUscc, delegate),
+          inArray(declDelegations.principalUscc, principals),
+          sql`${type} = any(${declDelegations.messageTypes})`,
+          sql`${declDelegations.revokedAt} is null`,
+          sql`${declDelegations.validFrom} <= ${on} and ${declDelegations.validUntil} >= ${on}`,
+        ),
+      );
+    return new Set(rows.map((r) => r.p));
+  },
+};
 
 export const declarationStore = {
   insertMessage: (q: Queryable, v: typeof declMessages.$inferInsert) => insertJsonRows(q, declMessages, [v]),

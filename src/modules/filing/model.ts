@@ -12,6 +12,7 @@ export const FILING_ROLES = [
   'agent',
   'warehouse',
   'overseas_warehouse',
+  'site_operator',
   'assure',
 ] as const;
 export type FilingRole = (typeof FILING_ROLES)[number];
@@ -24,6 +25,7 @@ export const FILING_ROLE_NAMES: Record<FilingRole, { zh: string; en: string }> =
   agent: { zh: '申报企业（报关企业）', en: 'Declaring agent / customs broker' },
   warehouse: { zh: '区内仓储企业', en: 'Bonded-zone warehouse operator' },
   overseas_warehouse: { zh: '海外仓企业', en: 'Overseas-warehouse operator' },
+  site_operator: { zh: '海关监管作业场所经营企业', en: 'Operator of a customs-supervised site' },
   assure: { zh: '担保企业', en: 'Guarantor' },
 };
 

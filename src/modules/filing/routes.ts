@@ -11,6 +11,7 @@ import {
   signedRecordSchema,
 } from './schemas.js';
 import type { FilingService } from './service.js';
+import { CERTIFICATE_TRUST } from './trust-model.js';
 
 /** Officers who decide on filings: customs and commerce (the zone's filing authorities). */
 export const FILING_DECIDERS = ['customs', 'commerce'] as const;
@@ -200,6 +201,11 @@ export function filingRoutes(app: App, filing: FilingService): void {
     notAfter: z.string(),
     addedAt: z.string(),
     revokedAt: z.string().nullable(),
+    /** ca: a trusted CA issued it; approved: customs approved it; pending: waits for customs; rejected. */
+    trust: z.enum(CERTIFICATE_TRUST),
+    caLabel: z.string().nullable(),
+    reviewedAt: z.string().nullable(),
+    reviewNote: z.string().nullable(),
   });
   app.get(
     '/api/v1/enterprises/:uscc/certificates',
@@ -224,7 +230,14 @@ export function filingRoutes(app: App, filing: FilingService): void {
           'Register a signing certificate (登记签名证书): X.509, SM2 or RSA, PEM or Base64 DER, naming the enterprise',
         params: usccParam,
         body: z.strictObject({ certificate: z.string().min(100).max(20_000) }),
-        response: { 201: z.object({ certificate: certificateSchema }) },
+        response: {
+          201: z.object({
+            certificate: certificateSchema.extend({
+              /** Why it is trusted at once, or waits for customs (self-signed, unknown issuer). */
+              trustReason: z.object({ zh: z.string(), en: z.string() }),
+            }),
+          }),
+        },
       },
     },
     async (req, reply) =>

@@ -107,9 +107,59 @@ export const enterpriseCertificates = pgTable(
     addedBy: uuid('added_by'),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * Why the zone trusts it: `ca` (issued by a CA of the trust store, `caId`), `approved` (a customs officer
+     * approved it), `pending` (neither yet: self-signed or an unknown issuer), `rejected` (an officer refused it).
+     * Only `ca` and `approved` certificates verify messages.
+     */
+    trust: varchar('trust', { length: 12 }).notNull().default('pending'),
+    caId: uuid('ca_id'),
+    reviewedBy: uuid('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewNote: text('review_note'),
   },
   (t) => [
     index('enterprise_certificates_uscc_idx').on(t.uscc),
     uniqueIndex('enterprise_certificates_fp_uq').on(t.fingerprint),
+    index('enterprise_certificates_trust_idx').on(t.trust),
   ],
+);
+
+/**
+ * The certificate authorities the zone trusts to issue enterprises' signing certificates (the China E-Port /
+ * customs CAs), loaded by the operator; a fresh install holds the labelled demo CA (tables/demo-pki). Dated by
+ * each certificate's validity and by when it was added or removed; removed ones are kept.
+ */
+export const trustedCas = pgTable(
+  'trusted_cas',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Base64 DER. */
+    certificate: text('certificate').notNull(),
+    fingerprint: varchar('fingerprint', { length: 64 }).notNull(),
+    subject: text('subject').notNull(),
+    serialHex: varchar('serial_hex', { length: 64 }).notNull(),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
+    label: varchar('label', { length: 200 }).notNull(),
+    /** The shipped demo CA (never a real one). */
+    demo: boolean('demo').notNull().default(false),
+    addedBy: uuid('added_by'),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    removedBy: uuid('removed_by'),
+  },
+  (t) => [index('trusted_cas_fp_idx').on(t.fingerprint)],
+);
+
+/** Certificates a trusted CA revoked, from the certificate revocation lists (CRL) the operator loads. */
+export const caRevocations = pgTable(
+  'ca_revocations',
+  {
+    caId: uuid('ca_id').notNull(),
+    serialHex: varchar('serial_hex', { length: 64 }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }).notNull(),
+    loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ca_revocations_uq').on(t.caId, t.serialHex)],
 );

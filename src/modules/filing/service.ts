@@ -1,6 +1,6 @@
 import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import { canonicalJson } from '../../platform/crypto/canonical.js';
-import { certificateMentions, parseCertificate } from '../../platform/crypto/certificate.js';
+import { certificateMentions, isSelfSigned, parseCertificate } from '../../platform/crypto/certificate.js';
 import { maskIdNumber, maskPhone } from '../../platform/crypto/mask.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { keyIdOf, type PlatformSigner, sm2Verify } from '../../platform/crypto/signing.js';
@@ -12,10 +12,19 @@ import { type Decision, type FilingRole, type FilingStatus, isFiled, REASON_REQU
 import type { enterpriseCertificates, enterprises } from './schema.js';
 import type { ChangeRequestInput, EnterpriseView, FilingInput, ResubmissionInput, SignedRecord } from './schemas.js';
 import { type EnterpriseFilter, type EnterpriseRow, filingStore as store } from './store.js';
+import { TrustStore } from './trust.js';
+import { type CertificateTrust, type SigningVerdict, signingVerdict, trustAtRegistration } from './trust-model.js';
 
 type EnterpriseInsert = typeof enterprises.$inferInsert;
 
-export type FiledParty = { uscc: string; roles: FilingRole[]; filed: boolean; requireSignature: boolean };
+export type FiledParty = {
+  uscc: string;
+  customsCode: string | null;
+  nameCn: string;
+  roles: FilingRole[];
+  filed: boolean;
+  requireSignature: boolean;
+};
 
 type StoredContact = { name: string; phoneEnc: string; email: string | null };
 
@@ -25,6 +34,9 @@ type StoredContact = { name: string; phoneEnc: string; email: string | null };
  * trusted_zones and uscc_exceptions tables.
  */
 export class FilingService {
+  /** The certificate authorities the zone trusts, and their revocations. */
+  readonly trust: TrustStore;
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
@@ -32,7 +44,9 @@ export class FilingService {
     private readonly identity: IdentityService,
     private readonly signer: PlatformSigner,
     private readonly zone: { code: string; name: string },
-  ) {}
+  ) {
+    this.trust = new TrustStore(db, audit);
+  }
 
   // ---- views -------------------------------------------------------------------------------------------
 
@@ -174,16 +188,16 @@ export class FilingService {
     return !!row && isFiled(row.status as FilingStatus) && row.roles.includes(role);
   }
 
-  /**
-   * What the declaration hub asks of many codes at once: for each code (USCC or customs code) the enterprise it
-   * names, its roles and whether it is filed now. Codes that name no enterprise are absent from the map.
-   */
   /** The codes an enterprise appears under in declarations: its USCC and, when it has one, its customs code. */
   async codesOf(uscc: string, q: Queryable = this.db): Promise<string[]> {
     const row = (await store.byCodes(q, [uscc])).find((r) => r.uscc === uscc);
     return row?.customsCode ? [uscc, row.customsCode] : [uscc];
   }
 
+  /**
+   * What the declaration hub asks of many codes at once: for each code (USCC or customs code) the enterprise it
+   * names, its name, roles and whether it is filed now. Codes that name no enterprise are absent from the map.
+   */
   async resolveCodes(codes: string[], q: Queryable = this.db): Promise<Map<string, FiledParty>> {
     const unique = [...new Set(codes)];
     const out = new Map<string, FiledParty>();
@@ -191,6 +205,8 @@ export class FilingService {
     for (const r of await store.byCodes(q, unique)) {
       const party: FiledParty = {
         uscc: r.uscc,
+        customsCode: r.customsCode,
+        nameCn: r.nameCn,
         roles: r.roles as FilingRole[],
         filed: isFiled(r.status as FilingStatus),
         requireSignature: r.requireSignature,
@@ -203,7 +219,7 @@ export class FilingService {
 
   // ---- signing certificates (加签) -------------------------------------------------------------------
 
-  private certificateView(c: typeof enterpriseCertificates.$inferSelect) {
+  private certificateView(c: typeof enterpriseCertificates.$inferSelect, caLabel?: string | null) {
     return {
       id: c.id,
       serialHex: c.serialHex,
@@ -214,22 +230,55 @@ export class FilingService {
       notAfter: c.notAfter.toISOString(),
       addedAt: c.addedAt.toISOString(),
       revokedAt: c.revokedAt?.toISOString() ?? null,
+      trust: c.trust as CertificateTrust,
+      caLabel: caLabel ?? null,
+      reviewedAt: c.reviewedAt?.toISOString() ?? null,
+      reviewNote: c.reviewNote,
     };
+  }
+
+  private async caLabels(): Promise<Map<string, string>> {
+    return new Map((await this.trust.list()).map((c) => [c.id, c.label]));
   }
 
   async listCertificates(principal: Principal, uscc: string) {
     await this.get(principal, uscc);
-    return (await store.certificates(this.db, uscc)).map((c) => this.certificateView(c));
+    const labels = await this.caLabels();
+    return (await store.certificates(this.db, uscc)).map((c) =>
+      this.certificateView(c, c.caId ? labels.get(c.caId) : null),
+    );
   }
 
-  /** The DER certificates messages of this enterprise may be signed with (registered, not revoked). */
-  async signingCertificates(uscc: string): Promise<Buffer[]> {
-    return (await store.certificates(this.db, uscc))
-      .filter((c) => !c.revokedAt)
-      .map((c) => Buffer.from(c.certificate, 'base64'));
+  /**
+   * Whether a signature by the certificate of this fingerprint counts for a message of `uscc` signed at `signedAt`
+   * and received at `receivedAt`: registered with the filing, trusted (a trust-store CA issued it or customs approved
+   * it), valid then, neither it nor its CA removed or revoked (trust-model.ts).
+   */
+  async signingVerdict(uscc: string, fingerprint: string, signedAt: Date, receivedAt: Date): Promise<SigningVerdict> {
+    const registered = (await store.certificateByFingerprint(this.db, uscc, fingerprint)) ?? null;
+    const caRow = registered?.trust === 'ca' && registered.caId ? await this.trust.caById(registered.caId) : undefined;
+    const ca = caRow
+      ? {
+          label: caRow.label,
+          notBefore: caRow.notBefore,
+          notAfter: caRow.notAfter,
+          removedAt: caRow.removedAt,
+          revokedAt: await this.trust.revokedAt(caRow.id, registered?.serialHex ?? ''),
+        }
+      : null;
+    return signingVerdict({
+      registered: registered && { ...registered, trust: registered.trust as CertificateTrust },
+      ca,
+      signedAt,
+      receivedAt,
+    });
   }
 
-  /** Registers a signing certificate: X.509 (SM2 or RSA) naming the enterprise's USCC or customs code. */
+  /**
+   * Registers a signing certificate: X.509 (SM2 or RSA) naming the enterprise's USCC or customs code. It verifies
+   * messages at once when a CA of the trust store issued it; otherwise (self-signed, unknown issuer) it waits for a
+   * customs officer's approval.
+   */
   async addCertificate(principal: Principal, actor: Actor, uscc: string, pemOrBase64: string) {
     const e = await this.get(principal, uscc);
     let cert: ReturnType<typeof parseCertificate>;
@@ -254,6 +303,11 @@ export class FilingService {
     if (cert.info.notAfter.getTime() < Date.now()) {
       throw AppError.field('certificate', '证书已过期', 'The certificate has expired', 'CERTIFICATE_EXPIRED');
     }
+    const issuer = await this.trust.issuerOf(cert);
+    const decided = trustAtRegistration({
+      selfSigned: isSelfSigned(cert),
+      issuer: issuer ? { id: issuer.id, label: issuer.label } : null,
+    });
     return this.db.transaction(async (tx) => {
       const row = await store.addCertificate(tx, {
         uscc,
@@ -265,6 +319,9 @@ export class FilingService {
         notBefore: cert.info.notBefore,
         notAfter: cert.info.notAfter,
         addedBy: actor.userId ?? null,
+        trust: decided.trust,
+        caId: decided.caId,
+        reviewNote: decided.trust === 'pending' ? decided.note.zh : null,
       });
       if (!row) throw AppError.conflict('CERTIFICATE_EXISTS', '该证书已登记', 'This certificate is registered already');
       await this.audit.append(tx, actor, {
@@ -272,9 +329,56 @@ export class FilingService {
         targetType: 'enterprise',
         targetId: uscc,
         enterpriseUscc: uscc,
-        summary: { fingerprint: row.fingerprint, serial: row.serialHex, algorithm: row.algorithm },
+        summary: { fingerprint: row.fingerprint, serial: row.serialHex, algorithm: row.algorithm, trust: row.trust },
       });
-      return this.certificateView(row);
+      return { ...this.certificateView(row, issuer?.label), trustReason: decided.note };
+    });
+  }
+
+  /** Certificates waiting for a customs officer (self-signed or of an unknown issuer), with their enterprises. */
+  async pendingCertificates() {
+    const rows = await store.certificatesByTrust(this.db, 'pending');
+    const parties = await this.resolveCodes(rows.map((r) => r.uscc));
+    return rows.map((c) => ({
+      ...this.certificateView(c),
+      uscc: c.uscc,
+      enterpriseName: parties.get(c.uscc)?.nameCn ?? null,
+    }));
+  }
+
+  /**
+   * A customs officer approves a certificate no trusted CA issued (so that it verifies messages) or refuses one
+   * (also withdrawing an approval, or barring a CA-issued certificate). Audited with the note.
+   */
+  async reviewCertificate(actor: Actor, uscc: string, id: string, decision: 'approve' | 'reject', note: string) {
+    return this.db.transaction(async (tx) => {
+      const c = await store.certificateById(tx, uscc, id, true);
+      if (!c) throw AppError.notFound('certificate', '证书');
+      if (c.revokedAt) throw AppError.conflict('CERTIFICATE_REVOKED', '证书已注销', 'The certificate is revoked');
+      if (decision === 'approve' && c.trust !== 'pending' && c.trust !== 'rejected') {
+        throw AppError.conflict(
+          'NOTHING_TO_APPROVE',
+          c.trust === 'ca' ? '该证书由受信任 CA 签发，无需核准' : '该证书已核准',
+          c.trust === 'ca' ? 'A trusted CA issued it: it needs no approval' : 'It is approved already',
+        );
+      }
+      if (decision === 'reject' && c.trust === 'rejected') {
+        throw AppError.conflict('ALREADY_REJECTED', '该证书已不予核准', 'It is refused already');
+      }
+      const row = await store.setCertificateTrust(tx, id, {
+        trust: decision === 'approve' ? 'approved' : 'rejected',
+        reviewedBy: actor.userId ?? null,
+        reviewedAt: new Date(),
+        reviewNote: note.trim(),
+      });
+      await this.audit.append(tx, actor, {
+        action: decision === 'approve' ? 'filing.certificate-approved' : 'filing.certificate-rejected',
+        targetType: 'enterprise',
+        targetId: uscc,
+        enterpriseUscc: uscc,
+        summary: { fingerprint: c.fingerprint, from: c.trust, note: note.trim() },
+      });
+      return this.certificateView(row as typeof c);
     });
   }
 

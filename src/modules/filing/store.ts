@@ -1,9 +1,19 @@
 import { and, arrayContains, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.js';
 import type { FilingRole, FilingStatus } from './model.js';
-import { enterpriseCertificates, enterpriseEvents, enterprises, trustedZones, usccExceptions } from './schema.js';
+import {
+  caRevocations,
+  enterpriseCertificates,
+  enterpriseEvents,
+  enterprises,
+  trustedCas,
+  trustedZones,
+  usccExceptions,
+} from './schema.js';
 
 export type EnterpriseRow = typeof enterprises.$inferSelect;
+export type CertificateRow = typeof enterpriseCertificates.$inferSelect;
+export type TrustedCaRow = typeof trustedCas.$inferSelect;
 export type EnterpriseEventRow = typeof enterpriseEvents.$inferSelect;
 
 export type EnterpriseFilter = {
@@ -63,6 +73,7 @@ export const filingStore = {
       .select({
         uscc: enterprises.uscc,
         customsCode: enterprises.customsCode,
+        nameCn: enterprises.nameCn,
         roles: enterprises.roles,
         status: enterprises.status,
         requireSignature: enterprises.requireSignature,
@@ -92,6 +103,63 @@ export const filingStore = {
         )
         .returning()
     )[0],
+
+  certificateByFingerprint: async (q: Queryable, uscc: string, fingerprint: string) =>
+    (
+      await q
+        .select()
+        .from(enterpriseCertificates)
+        .where(and(eq(enterpriseCertificates.uscc, uscc), eq(enterpriseCertificates.fingerprint, fingerprint)))
+    )[0],
+  certificateById: async (q: Queryable, uscc: string, id: string, lock = false) => {
+    const query = q
+      .select()
+      .from(enterpriseCertificates)
+      .where(and(eq(enterpriseCertificates.uscc, uscc), eq(enterpriseCertificates.id, id)));
+    return (await (lock ? query.for('update') : query))[0];
+  },
+  certificatesByTrust: (q: Queryable, trust: string) =>
+    q
+      .select()
+      .from(enterpriseCertificates)
+      .where(and(eq(enterpriseCertificates.trust, trust), isNull(enterpriseCertificates.revokedAt)))
+      .orderBy(asc(enterpriseCertificates.addedAt)),
+  setCertificateTrust: async (q: Queryable, id: string, v: Partial<CertificateRow>) =>
+    (await q.update(enterpriseCertificates).set(v).where(eq(enterpriseCertificates.id, id)).returning())[0],
+
+  cas: (q: Queryable, opts: { active?: boolean } = {}) =>
+    q
+      .select()
+      .from(trustedCas)
+      .where(opts.active ? isNull(trustedCas.removedAt) : undefined)
+      .orderBy(asc(trustedCas.addedAt)),
+  caById: async (q: Queryable, id: string) => (await q.select().from(trustedCas).where(eq(trustedCas.id, id)))[0],
+  addCa: async (q: Queryable, v: typeof trustedCas.$inferInsert) =>
+    (await q.insert(trustedCas).values(v).returning())[0] as TrustedCaRow,
+  removeCa: async (q: Queryable, id: string, by: string | null) =>
+    (
+      await q
+        .update(trustedCas)
+        .set({ removedAt: new Date(), removedBy: by })
+        .where(and(eq(trustedCas.id, id), isNull(trustedCas.removedAt)))
+        .returning()
+    )[0],
+  revocation: async (q: Queryable, caId: string, serialHex: string) =>
+    (
+      await q
+        .select()
+        .from(caRevocations)
+        .where(and(eq(caRevocations.caId, caId), eq(caRevocations.serialHex, serialHex)))
+    )[0],
+  /** Adds revocations of a CRL (one JSON parameter per batch); returns how many were new. */
+  async addRevocations(q: Queryable, caId: string, rows: { serialHex: string; revokedAt: Date }[]): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += 5000) {
+      const batch = rows.slice(i, i + 5000).map((r) => ({ caId, serialHex: r.serialHex, revokedAt: r.revokedAt }));
+      added += (await q.insert(caRevocations).values(batch).onConflictDoNothing().returning()).length;
+    }
+    return added;
+  },
 
   trustedZone: async (q: Queryable, code: string) =>
     (await q.select().from(trustedZones).where(eq(trustedZones.zoneCode, code)))[0],

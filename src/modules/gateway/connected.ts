@@ -31,8 +31,8 @@ import { parseCertificate } from '../../platform/crypto/certificate.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { sm2Verify } from '../../platform/crypto/sm2.js';
 import type { Database, Queryable, Tx } from '../../platform/db/client.js';
-import { buildCeb, type CebMessage, type CebRecord, type CebSignature, parseCeb } from '../declaration/ceb/codec.js';
-import { CEB_MESSAGE_DEFS, type CebMessageType } from '../declaration/ceb/definitions.generated.js';
+import { type CebMessage, type CebRecord, parseCeb } from '../declaration/ceb/codec.js';
+import type { CebMessageType } from '../declaration/ceb/definitions.generated.js';
 import { isDxpMsg, unwrapDxp, wrapDxp } from '../declaration/ceb/dxp.js';
 import { escapeXml } from '../declaration/ceb/xml-tree.js';
 import {
@@ -49,6 +49,7 @@ import { MESSAGE_SPECS, text } from '../declaration/model.js';
 import type { AcceptedRecords, IntakeListener } from '../declaration/service.js';
 import { C14N_10, canonicalize, DSIG_NS, ENVELOPED_SIGNATURE } from '../declaration/signature/c14n.js';
 import { digest } from '../declaration/signature/digest.js';
+import { buildCebUnsigned, signatureRequired } from '../declaration/signature/sign-message.js';
 import { childElements, parseXmlDocument, textOf, type XElement } from '../declaration/signature/xml-document.js';
 import { type CebSigningKey, DIGEST_METHOD, SIGNATURE_METHOD, signCeb } from '../declaration/signature/xmldsig.js';
 import { supersedes } from './receipt-order.js';
@@ -612,9 +613,12 @@ export class ConnectedGateway implements IntakeListener {
     return rows.length > 0;
   }
 
-  /** The sender of the record; for tax bills also the guarantor (assureCode), when filed. */
+  /**
+   * The sender of the record and the enterprise it was declared for (a delegate's principal); for tax bills also the
+   * guarantor (assureCode), when filed.
+   */
   private async recipients(tx: Tx, found: DeclaredRecord, r: ReceiptRoute): Promise<string[]> {
-    const out = new Set([found.senderUscc].filter(Boolean));
+    const out = new Set([found.senderUscc, found.declarerUscc].filter(Boolean));
     const assure = r.tax?.assureCode || found.inventory?.assureCode;
     if (r.tax && assure && this.opts.resolveParties) {
       const party = (await this.opts.resolveParties([assure], tx)).get(assure);
@@ -732,37 +736,7 @@ export async function openGatewayTransport(
   throw new Error(`gateway: ${JSON.stringify(spec)} is neither amqp://… nor folder:/path`);
 }
 
-// ---- declarations without their Signature --------------------------------------------------------------------
-
-/** Whether the message's XSD requires a ds:Signature (CEB621, 623, 625, 711 …). */
-export function signatureRequired(type: CebMessageType): boolean {
-  return CEB_MESSAGE_DEFS[type].children.some((c) => c.kind === 'signature' && c.minOccurs > 0);
-}
-
-const PLACEHOLDER_SIGNATURE: CebSignature = {
-  canonicalizationMethod: C14N_10,
-  signatureMethod: SIGNATURE_METHOD.sm2Sm3Chinaport,
-  references: [
-    { uri: '', transforms: [ENVELOPED_SIGNATURE], digestMethod: DIGEST_METHOD.sm3Chinaport, digestValue: '' },
-  ],
-  signatureValue: '',
-};
-
-/**
- * buildCeb for a message to be signed afterwards (signCeb inserts the signature into the XML): a message whose XSD
- * requires a Signature is built with a placeholder, which is then taken out again. Everything else is checked as
- * buildCeb checks it.
- */
-export function buildCebUnsigned(message: CebMessage): string {
-  if (message.signature || !signatureRequired(message.type)) return buildCeb(message);
-  const xml = buildCeb({ ...message, signature: PLACEHOLDER_SIGNATURE });
-  const start = xml.indexOf('<ds:Signature ');
-  const end = xml.indexOf('</ds:Signature>', start);
-  if (start < 0 || end < 0) throw new Error('buildCebUnsigned: the placeholder signature is missing');
-  let from = start;
-  while (from > 0 && (xml[from - 1] === ' ' || xml[from - 1] === '\n')) from--;
-  return xml.slice(0, from) + xml.slice(end + '</ds:Signature>'.length);
-}
+export { buildCebUnsigned, signatureRequired };
 
 /** A messageSigner over the platform's transfer-node key and certificate (signCeb: SM2-SM3, or RSA-SHA1). */
 export function cebMessageSigner(key: CebSigningKey): (xml: string) => string {

@@ -36,6 +36,8 @@ export const OID = {
   sha512WithRsa: '1.2.840.113549.1.1.13',
 } as const;
 
+const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+
 const RSA_HASHES: Record<string, string> = {
   [OID.sha1WithRsa]: 'sha1',
   [OID.sha256WithRsa]: 'sha256',
@@ -104,6 +106,8 @@ export interface ParsedCertificate {
   rsaKey?: KeyObject;
   /** Every string in the subject and in the extensions (for matching an enterprise code). */
   strings: string[];
+  /** basicConstraints cA (RFC 5280 §4.2.1.9): a certificate authority's certificate. */
+  isCa: boolean;
 }
 
 export class CertificateError extends Error {
@@ -241,11 +245,18 @@ function parseDer(der: Buffer): ParsedCertificate {
     throw new DerError(`unsupported public key algorithm ${algorithm}${curve ? ` (${curve})` : ''}`);
   }
 
+  let isCa = false;
   if (extensions) {
     const [list] = childrenOf(der, extensions);
     for (const ext of childrenOf(der, expectTag(list, TAG.SEQUENCE, 'Extensions'))) {
       const parts = childrenOf(der, expectTag(ext, TAG.SEQUENCE, 'an Extension'));
       const value = parts[parts.length - 1];
+      if (parts[0] && oidOf(der, parts[0]) === OID_BASIC_CONSTRAINTS && value?.tag === TAG.OCTET_STRING) {
+        const inner = contentOf(der, value);
+        const seq = readTlv(inner, 0);
+        const first = seq.tag === TAG.SEQUENCE ? childrenOf(inner, seq)[0] : undefined;
+        isCa = first?.tag === TAG.BOOLEAN && contentOf(inner, first)[0] !== 0;
+      }
       if (value) collectStrings(der, value, strings);
     }
   }
@@ -274,29 +285,54 @@ function parseDer(der: Buffer): ParsedCertificate {
     signatureOid,
     rsaKey,
     strings,
+    isCa,
   };
 }
 
 /** Whether `cert` names `issuer` as its issuer and carries a valid signature by the issuer's key. */
 export function isIssuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
   if (!cert.issuerDer.equals(issuer.subjectDer)) return false;
-  if (cert.signatureOid === OID.sm2WithSm3) {
-    // GM/T 0015: certificate signatures use the default distinguishing id 1234567812345678.
+  return signedBy(cert.tbs, cert.signatureOid, cert.signature, issuer);
+}
+
+/**
+ * Whether `signature` (algorithm `signatureOid`) over `tbs` verifies with the issuer's public key: the check of a
+ * certificate's or a CRL's signature (SM2-with-SM3 with GM/T 0015's default distinguishing id, or RSA).
+ */
+export function signedBy(tbs: Buffer, signatureOid: string, signature: Buffer, issuer: ParsedCertificate): boolean {
+  if (signatureOid === OID.sm2WithSm3) {
     return issuer.info.publicKeyHex !== undefined
-      ? sm2Verify(cert.tbs, cert.signature.toString('hex'), issuer.info.publicKeyHex)
+      ? sm2Verify(tbs, signature.toString('hex'), issuer.info.publicKeyHex)
       : false;
   }
-  const hash = RSA_HASHES[cert.signatureOid];
+  const hash = RSA_HASHES[signatureOid];
   if (!hash || !issuer.rsaKey) return false;
   try {
-    return nodeVerify(hash, cert.tbs, issuer.rsaKey, cert.signature);
+    return nodeVerify(hash, tbs, issuer.rsaKey, signature);
   } catch {
     return false;
   }
 }
 
-/** Whether an enterprise code (USCC or customs code) appears in the subject or an extension of the certificate. */
+/** Whether a certificate is self-signed: its issuer is its subject and its own key verifies its signature. */
+export function isSelfSigned(cert: ParsedCertificate): boolean {
+  return isIssuedBy(cert, cert);
+}
+
+/**
+ * Whether an enterprise code (USCC or customs code) appears in the subject or an extension of the certificate, as a
+ * whole token (letters and digits delimited by anything else): a 10-character customs code inside some longer
+ * string does not count.
+ */
 export function certificateMentions(cert: ParsedCertificate, code: string): boolean {
   const wanted = code.trim().toUpperCase();
-  return wanted !== '' && cert.strings.some((s) => s.toUpperCase().includes(wanted));
+  return (
+    wanted !== '' &&
+    cert.strings.some((s) =>
+      s
+        .toUpperCase()
+        .split(/[^0-9A-Z]+/)
+        .includes(wanted),
+    )
+  );
 }

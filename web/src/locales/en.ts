@@ -70,6 +70,7 @@ const en: Messages = {
     agent: 'Declaration / customs broker',
     warehouse: 'Bonded-zone warehouse',
     overseas_warehouse: 'Overseas warehouse',
+    site_operator: 'Supervised-site operator',
     assure: 'Guarantee enterprise',
   },
   decision: {

@@ -68,6 +68,7 @@ const zh = {
     agent: '申报企业/报关企业',
     warehouse: '区内仓储企业',
     overseas_warehouse: '海外仓企业',
+    site_operator: '监管作业场所经营企业',
     assure: '担保企业',
   },
   decision: {
