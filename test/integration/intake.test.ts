@@ -102,7 +102,42 @@ describe('declaration intake', () => {
     const first = await send(keys.ebp!, buildCeb(msg));
     const again = await send(keys.ebp!, buildCeb(msg));
     expect(again.headers['x-cbec-replay']).toBe('true');
-    expect(again.json()).toEqual(first.json());
+    // the same outcome (the first message's id and record), and it says that this is the stored answer to the guid
+    const { returnInfo, warnings, ...rest } = again.json().receipt;
+    const { returnInfo: firstInfo, warnings: firstWarnings, ...firstRest } = first.json().receipt;
+    expect(rest).toEqual(firstRest);
+    expect(returnInfo).toMatch(
+      new RegExp(`^重复的报文 guid ${msg.guid}：这是 \\d{14} 对该 guid 的原答复，本次未作处理。`),
+    );
+    expect(returnInfo.endsWith(firstInfo)).toBe(true);
+    expect(warnings).toEqual([
+      expect.objectContaining({ path: 'guid', messageEn: expect.stringContaining('stored answer') }),
+      ...firstWarnings,
+    ]);
+    const xml = await send(keys.ebp!, buildCeb(msg), { accept: 'application/xml' });
+    expect(xml.body).toContain('原答复');
+  });
+
+  it('the format receipt of malformed XML gives the parser’s detail (line and column), as the CLI does', async () => {
+    const res = await send(keys.ebp!, '<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order>');
+    expect(res.statusCode).toBe(400);
+    const r = res.json().receipt;
+    expect(r.returnInfo).toMatch(/^\[0001\] 第 1 行: 报文不是格式正确的XML \/ 1:\d+: unclosed tag: ceb:Order$/);
+    expect(r.errors[0]).toMatchObject({ code: '0001', line: 1 });
+  });
+
+  it('a USCC with a wrong check character inside a message says so (-10102 无效企业代码), and roles are named in words', async () => {
+    const bad = `${PARTIES.ebp.slice(0, 17)}${PARTIES.ebp.endsWith('0') ? '1' : '0'}`;
+    const res = await send(keys.ebp!, buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-USCC-1', ebc: bad })])));
+    expect(res.statusCode).toBe(422);
+    const e = res.json().receipt.errors.find((x: { path: string }) => x.path.endsWith('/ebcCode'));
+    expect(e).toMatchObject({ code: '-10102', message: expect.stringContaining('校验位错误，应为 D') });
+    const role = await send(
+      keys.ebp!,
+      buildCeb(orderMessage([orderRecord({ orderNo: 'LZ-ROLE-1', ebc: PARTIES.pay })])),
+    );
+    const r = role.json().receipt.errors.find((x: { path: string }) => x.path.endsWith('/ebcCode'));
+    expect(r).toMatchObject({ code: '-10101', message: expect.stringContaining('电商企业（ebc）') });
   });
 
   it('the same order number again (appType 1) is refused with -301010; every error is listed', async () => {

@@ -14,8 +14,16 @@ export type RecordKind = 'order' | 'payment' | 'waybill' | 'inventory' | 'docume
 
 export type Bilingual = { zh: string; en: string };
 
-/** A reason a message or record is refused: the customs code, where, and why in both languages. */
-export type IntakeError = { code: string; path: string; message: Bilingual };
+/** A reason a message or record is refused: the customs code, where (and the XML line, when known), and why. */
+export type IntakeError = { code: string; path: string; line?: number; message: Bilingual };
+
+/** One error as the format receipt's returnInfo writes it: `[0001] 第 1 行 …: 报文不是格式正确的XML / 1:74: …`. */
+export function returnInfoOf(e: IntakeError): string {
+  const where = [e.path, e.line ? `第 ${e.line} 行` : ''].filter(Boolean).join(' ');
+  // the parser's own words (line:column and what it met) are in English only: give them too, as the CLI does
+  const detail = e.code === '0001' && e.message.en && !e.message.zh.includes(e.message.en) ? ` / ${e.message.en}` : '';
+  return `[${e.code}] ${where ? `${where}: ` : ''}${e.message.zh}${detail}`;
+}
 
 /** The CEB record-level codes per kind (ceb-messages.md §5.2). */
 const CODES: Record<

@@ -70,7 +70,11 @@ function parseOrThrow(body: Uint8Array | unknown, contentType: 'xml' | 'json'): 
   }
   const r = parseCeb(xml);
   if (!r.ok)
-    throw new Rejected(r.errors.slice(0, MAX_ERRORS).map((e) => ({ code: e.code, path: e.path, message: e.message })));
+    throw new Rejected(
+      r.errors
+        .slice(0, MAX_ERRORS)
+        .map((e) => ({ code: e.code, path: e.path, ...(e.line ? { line: e.line } : {}), message: e.message })),
+    );
   if (transInfo && transInfo.msgType !== r.message.type) {
     throw new Rejected([
       {

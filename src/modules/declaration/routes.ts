@@ -20,7 +20,16 @@ const receiptSchema = z.object({
   returnTime: z.string(),
   returnInfo: z.string(),
   recordCount: z.number(),
-  errors: z.array(z.object({ code: z.string(), path: z.string(), message: z.string(), messageEn: z.string() })),
+  errors: z.array(
+    z.object({
+      code: z.string(),
+      path: z.string(),
+      /** The line of the XML where the parser stopped (malformed XML). */
+      line: z.number().optional(),
+      message: z.string(),
+      messageEn: z.string(),
+    }),
+  ),
   warnings: z.array(z.object({ path: z.string(), message: z.string(), messageEn: z.string() })),
 });
 

@@ -35,6 +35,7 @@ import {
   preNoOf,
   receiptRecord,
   recordPath,
+  returnInfoOf,
   text,
 } from './model.js';
 import { type Parsed, type ParseOutcome, parseDeclaration } from './parse.js';
@@ -66,7 +67,7 @@ export type FormatReceipt = {
   returnTime: string;
   returnInfo: string;
   recordCount: number;
-  errors: { code: string; path: string; message: string; messageEn: string }[];
+  errors: { code: string; path: string; line?: number; message: string; messageEn: string }[];
   warnings: { path: string; message: string; messageEn: string }[];
 };
 export type IntakeAnswer = { httpStatus: number; receipt: FormatReceipt; replay: boolean };
@@ -172,6 +173,25 @@ function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
   return /<(?:[\w.-]+:)?(CEB\d{3}Message)[\s>/]/.exec(head)?.[1] ?? 'Unknown';
 }
 
+/**
+ * The stored answer to a repeated guid, saying so: nothing was done now (platform-decisions.md "Messages": a repeated
+ * guid returns the first outcome and changes nothing).
+ */
+function replayOf(first: Omit<IntakeAnswer, 'replay'>, guid: string, receivedAt: Date): IntakeAnswer {
+  const when = cebTime(receivedAt, false);
+  const note = {
+    path: 'guid',
+    message: `重复的报文 guid ${guid}：这是 ${when} 对该 guid 的原答复，本次未作处理`,
+    messageEn: `Repeated message guid ${guid}: this is the stored answer given at ${when}; nothing was done now`,
+  };
+  const r = first.receipt;
+  return {
+    ...first,
+    receipt: { ...r, returnInfo: `${note.message}。${r.returnInfo}`.slice(0, 5000), warnings: [note, ...r.warnings] },
+    replay: true,
+  };
+}
+
 class Rejection extends Error {
   constructor(
     readonly httpStatus: number,
@@ -182,7 +202,13 @@ class Rejection extends Error {
 }
 
 function bilingual(e: IntakeError) {
-  return { code: e.code, path: e.path, message: e.message.zh, messageEn: e.message.en };
+  return {
+    code: e.code,
+    path: e.path,
+    ...(e.line ? { line: e.line } : {}),
+    message: e.message.zh,
+    messageEn: e.message.en,
+  };
 }
 
 /**
@@ -229,7 +255,7 @@ export class DeclarationService {
       const guid = message.guid ?? null;
       if (guid) {
         const first = await store.messageByGuid(this.db, sender.uscc, guid);
-        if (first) return { ...(first.answer as Omit<IntakeAnswer, 'replay'>), replay: true };
+        if (first) return replayOf(first.answer as Omit<IntakeAnswer, 'replay'>, guid, first.receivedAt);
       }
       const spec = MESSAGE_SPECS.get(message.type);
       if (!spec) {
@@ -265,11 +291,7 @@ export class DeclarationService {
             ? (e.errors[0]?.code as string)
             : `-${e.errors[0]?.code ?? '0999'}`,
           returnTime: cebTime(now, true),
-          returnInfo: e.errors
-            .slice(0, 20)
-            .map((x) => `[${x.code}] ${x.path}: ${x.message.zh}`)
-            .join('；')
-            .slice(0, 5000),
+          returnInfo: e.errors.slice(0, 20).map(returnInfoOf).join('；').slice(0, 5000),
           recordCount: m?.records.length ?? 0,
           errors: e.errors.slice(0, MAX_ERRORS).map(bilingual),
           warnings: parsed?.warnings ?? [],
@@ -660,7 +682,7 @@ export class DeclarationService {
         status: 'rejected',
         returnStatus: errors[0]!.code,
         returnTime: cebTime(now, true),
-        returnInfo: errors.map((x) => `[${x.code}] ${x.message.zh}`).join('；'),
+        returnInfo: errors.map(returnInfoOf).join('；'),
         recordCount: parsed.message.records.length,
         errors: errors.map(bilingual),
         warnings: parsed.warnings,
