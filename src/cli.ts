@@ -115,7 +115,7 @@ program
         console.log('enterprises exist already; demo data not written');
         return;
       }
-      const summary = await seedDemo(p.identity, p.filing, p.credit);
+      const summary = await seedDemo(p.identity, p.filing, p.credit, p.delegations);
       console.log(describeStartup({ admin: { created: false }, demo: summary }));
     } finally {
       await p.close();
@@ -370,7 +370,9 @@ ceb
         `${file}: ${r.type} records=${r.records} ${r.ok ? 'ACCEPTED' : 'REJECTED'}${r.signature ? ` signature=${r.signature}` : ''}`,
       );
       for (const e of r.errors)
-        console.log(`  [${e.code}] ${e.path}${e.line ? ` (line ${e.line})` : ''}: ${e.message.zh} / ${e.message.en}`);
+        console.log(
+          `  [${e.code}]${e.path ? ` ${e.path}` : ''}${e.line ? ` (line ${e.line})` : ''}: ${e.message.zh} / ${e.message.en}`,
+        );
       for (const w of r.warnings) console.log(`  warning ${w.path}: ${w.message.en}`);
       if (!r.ok) failed++;
     }
@@ -409,6 +411,101 @@ ceb
       return;
     }
     process.stdout.write(r.output);
+  });
+
+ceb
+  .command('sign')
+  .description(
+    'Sign a CEB message (XML or JSON; - for standard input) with an SM2 or RSA key and its certificate and print the ' +
+      "signed XML (enveloped XML-DSig, SM2-SM3 by default); --demo USCC uses a demo enterprise's DEMO key (tables/demo-pki)",
+  )
+  .argument('<file>')
+  .option('--key <file>', 'the private key (PEM)')
+  .option('--cert <file>', 'its certificate (PEM or DER)')
+  .option('--demo <uscc>', "a demo enterprise's demo key and certificate")
+  .action(async (file: string, o: { key?: string; cert?: string; demo?: string }) => {
+    const { readSignable, signFile } = await import('./modules/declaration/check.js');
+    const input = await readSignable(file === '-' ? 0 : file);
+    let key: import('./modules/declaration/signature/xmldsig.js').CebSigningKey | null = null;
+    if (o.demo) {
+      const { demoSigningKey } = await import('./platform/demo-pki.js');
+      key = demoSigningKey(o.demo);
+      if (!key)
+        throw AppError.field('--demo', `没有 ${o.demo} 的演示密钥`, `no demo key for ${o.demo} (tables/demo-pki)`);
+    } else if (o.key && o.cert) {
+      const { loadTransferNodeKey } = await import('./modules/gateway/connected.js');
+      key = loadTransferNodeKey(o.key, o.cert);
+    } else {
+      throw AppError.field('--key', '请给出 --key 与 --cert，或 --demo', 'give --key and --cert, or --demo');
+    }
+    const r = signFile(input, key);
+    if (!r.ok) {
+      for (const e of r.errors) console.error(`[${e.code}] ${e.path}: ${e.message.zh} / ${e.message.en}`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(r.output);
+  });
+
+const trust = program
+  .command('trust')
+  .description(
+    'The certificate authorities whose certificates verify signatures (证书信任: the China E-Port / customs CAs)',
+  );
+trust
+  .command('list')
+  .description('Every CA of the trust store, current and removed (DEMO marks the demo CA)')
+  .action(async () => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      for (const c of await p.filing.trust.list()) {
+        console.log(
+          `${c.id}  ${c.status.padEnd(7)} ${c.demo ? 'DEMO ' : ''}${c.label}  (${c.notBefore.slice(0, 10)} – ${c.notAfter.slice(0, 10)})\n    ${c.subject}`,
+        );
+      }
+    } finally {
+      await p.close();
+    }
+  });
+trust
+  .command('add')
+  .description('Trust a CA certificate (PEM or DER); certificates waiting for approval that it issued become trusted')
+  .argument('<file>')
+  .requiredOption('--label <text>', 'what the CA is, e.g. 中国电子口岸数据中心 SM2 CA (2025)')
+  .action(async (file: string, o: { label: string }) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = await p.filing.trust.add(cliActor, await readFile(file), o.label);
+      console.log(`${r.ca.id}  trusted: ${r.ca.label}; ${r.promoted} waiting certificate(s) now trusted`);
+    } finally {
+      await p.close();
+    }
+  });
+trust
+  .command('remove')
+  .description('Stop trusting a CA: its certificates verify no message received from now on')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = await p.filing.trust.remove(cliActor, id);
+      console.log(`${r.id}  removed: ${r.label}`);
+    } finally {
+      await p.close();
+    }
+  });
+trust
+  .command('crl')
+  .description("Load a CA's certificate revocation list (PEM or DER): its revocations count from now on")
+  .argument('<file>')
+  .action(async (file: string) => {
+    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    try {
+      const r = await p.filing.trust.importCrl(cliActor, await readFile(file));
+      console.log(`CRL of ${r.ca.label}: ${r.entries} entr(ies), ${r.added} new; issued ${r.thisUpdate}`);
+    } finally {
+      await p.close();
+    }
   });
 
 program.parseAsync().catch((e: unknown) => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { buildCeb, type CebMessage } from './ceb/codec.js';
 import type { IntakeError } from './model.js';
 import { parseDeclaration } from './parse.js';
-import { verifyCeb } from './signature/xmldsig.js';
+import { buildCebUnsigned } from './signature/sign-message.js';
+import { type CebSigningKey, signCeb, verifyCeb } from './signature/xmldsig.js';
 
 export type FileCheck = {
   ok: boolean;
@@ -100,5 +101,58 @@ export function convertFile(
     const errors =
       (e as { errors?: { code: '0001' | '0002'; path: string; message: { zh: string; en: string } }[] }).errors ?? [];
     return { ok: false, errors: errors.map((x) => ({ code: x.code, path: x.path, message: x.message })) };
+  }
+}
+
+/** The bytes of a message file to sign (a path, or 0 for standard input). */
+export function readSignable(file: string | 0): Buffer {
+  return readFileSync(file);
+}
+
+/**
+ * Signs a message (XML or its JSON form): parsed and schema-checked as at the intake (an existing signature is
+ * replaced), then rebuilt and signed with the key. The output is what the intake verifies.
+ */
+export function signFile(
+  bytes: Buffer,
+  key: CebSigningKey,
+): { ok: true; output: string } | { ok: false; errors: IntakeError[] } {
+  const start = bytes
+    .subarray(0, 64)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  let body: Buffer | unknown = bytes;
+  if (start.startsWith('{')) {
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      return {
+        ok: false,
+        errors: [
+          { code: '0001', path: '', message: { zh: 'JSON 格式错误', en: `malformed JSON: ${(e as Error).message}` } },
+        ],
+      };
+    }
+  }
+  const isJson = start.startsWith('{');
+  try {
+    // XML is signed as it is (a Signature it carries is replaced); JSON is built into XML first
+    let output: string;
+    if (isJson) {
+      const outcome = parseDeclaration(body, 'json');
+      if (!outcome.ok) return { ok: false, errors: outcome.errors };
+      output = signCeb(buildCebUnsigned({ ...outcome.parsed.message, signature: undefined }), key);
+    } else {
+      output = signCeb(bytes, key, { replaceExisting: true });
+    }
+    const check = parseDeclaration(Buffer.from(output), 'xml');
+    if (!check.ok) return { ok: false, errors: check.errors };
+    return { ok: true, output };
+  } catch (e) {
+    return {
+      ok: false,
+      errors: [{ code: '1001', path: 'Signature', message: { zh: '无法签名', en: (e as Error).message } }],
+    };
   }
 }

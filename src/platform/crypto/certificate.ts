@@ -160,7 +160,9 @@ function collectStrings(buf: Buffer, t: Tlv, out: string[], depth = 0): void {
 
 function toDer(input: Buffer | string | X509Certificate): Buffer {
   if (input instanceof X509Certificate) return input.raw;
-  if (Buffer.isBuffer(input)) return input;
+  // a PEM file read as bytes is text
+  if (Buffer.isBuffer(input) && !input.subarray(0, 64).toString('latin1').includes('-----BEGIN')) return input;
+  if (Buffer.isBuffer(input)) input = input.toString('latin1');
   const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
   return Buffer.from((pem ? pem[1]! : input).replace(/\s+/g, ''), 'base64');
 }
