@@ -443,6 +443,83 @@ describe('bad input', () => {
     });
   });
 
+  describe('delegations and the trust store (issue 8)', () => {
+    it('bad delegations → 400 naming each field, in the error shape; nothing recorded', async () => {
+      const uscc0 = t.report.demo?.enterprises[0]?.uscc as string;
+      const url = `/api/v1/enterprises/${uscc0}/delegations`;
+      const bad = await post(
+        url,
+        { delegateUscc: 'x', messageTypes: ['CEB511Message', 'nonsense'], validFrom: '2026-02-30', validUntil: 'soon' },
+        { cookie: ebp },
+      );
+      expect(paths(expectError(bad, 400, 'VALIDATION_FAILED'))).toEqual(
+        expect.arrayContaining(['delegateUscc', 'messageTypes.0', 'messageTypes.1', 'validFrom', 'validUntil']),
+      );
+      // to itself, to nobody filed, too long a period: each a 400 on its field with a bilingual reason
+      const to = (delegateUscc: string, validUntil = '2027-01-01') =>
+        post(
+          url,
+          { delegateUscc, messageTypes: ['CEB621Message'], validFrom: '2026-12-01', validUntil },
+          { cookie: ebp },
+        );
+      expect(expectError(await to(uscc0), 400, 'VALIDATION_FAILED')[0]).toMatchObject({ path: 'delegateUscc' });
+      expect(expectError(await to(freshUscc()), 400, 'VALIDATION_FAILED')[0]).toMatchObject({ code: '-10102' });
+      const agent = t.report.demo?.enterprises[3]?.uscc as string;
+      expect(expectError(await to(agent, '2036-01-01'), 400, 'VALIDATION_FAILED')[0]).toMatchObject({
+        path: 'validUntil',
+        code: 'BAD_PERIOD',
+      });
+      // a kind the enterprise does not declare: the platform (ebp + ebc) cannot hand over a payment (the zod enum)
+      const pay = await post(
+        url,
+        { delegateUscc: agent, messageTypes: ['CEB411Message'], validFrom: '2026-12-01', validUntil: '2027-01-01' },
+        { cookie: ebp },
+      );
+      expect(expectError(pay, 400, 'VALIDATION_FAILED')[0]).toMatchObject({ path: 'messageTypes.0', code: '-10101' });
+      const revoke = await post(`${url}/${crypto.randomUUID()}/revocation`, { reason: '' }, { cookie: ebp });
+      expectError(revoke, 400, 'VALIDATION_FAILED');
+    });
+
+    it('bad certificates, CAs and CRLs → 4xx in the error shape, never a 500', async () => {
+      const requests: InjectOptions[] = [
+        { method: 'POST', url: '/api/v1/trust/cas', payload: { certificate: '-'.repeat(200), label: 'x' } },
+        {
+          method: 'POST',
+          url: '/api/v1/trust/cas',
+          payload: { certificate: `-----BEGIN CERTIFICATE-----\n${'A'.repeat(400)}\n-----END CERTIFICATE-----` },
+        },
+        { method: 'POST', url: '/api/v1/trust/crls', payload: { crl: 'MII'.repeat(40) } },
+        {
+          method: 'POST',
+          url: '/api/v1/trust/crls',
+          payload: { crl: Buffer.from([0x30, 0x82, 0xff, 0xff]).toString('base64').repeat(20) },
+        },
+        { method: 'DELETE', url: '/api/v1/trust/cas/not-a-uuid' },
+        { method: 'DELETE', url: `/api/v1/trust/cas/${crypto.randomUUID()}` },
+      ];
+      for (const r of requests) {
+        const res = await t.app.inject({ ...r, headers: { cookie: admin } });
+        const where = `${r.method} ${r.url}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, where).toBeLessThan(500);
+        expectError(res, res.statusCode, res.json().error.code);
+      }
+      const uscc0 = t.report.demo?.enterprises[0]?.uscc as string;
+      const review = await post(
+        `/api/v1/enterprises/${uscc0}/certificates/${crypto.randomUUID()}/review`,
+        { decision: 'bless', note: 'x'.repeat(600) },
+        { cookie: officer },
+      );
+      expect(paths(expectError(review, 400, 'VALIDATION_FAILED'))).toEqual(['decision', 'note']);
+      const missing = await post(
+        `/api/v1/enterprises/${uscc0}/certificates/${crypto.randomUUID()}/review`,
+        { decision: 'approve', note: '核验' },
+        { cookie: officer },
+      );
+      expectError(missing, 404, 'NOT_FOUND');
+    });
+  });
+
   describe('server failures', () => {
     it('an unexpected exception → 500 INTERNAL without stack or internals', async () => {
       const secret = new Error('connect ECONNREFUSED 10.1.2.3:5432 password=hunter2');
