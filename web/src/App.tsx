@@ -30,6 +30,9 @@ const BondedStock = lazy(() => import('./pages/BondedStock'));
 const ReviewQueue = lazy(() => import('./pages/ReviewQueue'));
 const ReferenceTables = lazy(() => import('./pages/ReferenceTables'));
 const Credit = lazy(() => import('./pages/Credit'));
+const Delegations = lazy(() => import('./pages/Delegations'));
+const CertificateReview = lazy(() => import('./pages/CertificateReview'));
+const TrustStore = lazy(() => import('./pages/TrustStore'));
 
 const ENTERPRISE: readonly UserRole[] = ['enterprise_admin', 'enterprise_operator'];
 const STAFF: readonly UserRole[] = [...OFFICER_ROLES, 'platform_admin'];
@@ -156,6 +159,36 @@ export default function App() {
                     <RequireRole roles={ENTERPRISE_ADMIN}>
                       <Page>
                         <Certificates />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/delegations"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <Delegations />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/certificates"
+                  element={
+                    <RequireRole roles={CUSTOMS}>
+                      <Page>
+                        <CertificateReview />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="admin/trust"
+                  element={
+                    <RequireRole roles={ADMIN}>
+                      <Page>
+                        <TrustStore />
                       </Page>
                     </RequireRole>
                   }

@@ -264,6 +264,13 @@ export interface WebhookDelivery {
   createdAt: string;
 }
 
+/**
+ * Why a registered certificate verifies signatures, or not yet: ca (a CA of the zone's trust store issued it),
+ * approved (customs approved it), pending (self-signed or of an unknown issuer: waits for customs), rejected.
+ */
+export const CERTIFICATE_TRUST = ['ca', 'approved', 'pending', 'rejected'] as const;
+export type CertificateTrust = (typeof CERTIFICATE_TRUST)[number];
+
 export interface SigningCertificate {
   id: string;
   serialHex: string;
@@ -274,6 +281,84 @@ export interface SigningCertificate {
   notAfter: string;
   addedAt: string;
   revokedAt: string | null;
+  trust: CertificateTrust;
+  /** The label of the trusted CA that issued it (trust = ca). */
+  caLabel: string | null;
+  reviewedAt: string | null;
+  /** The customs officer's note (approved, rejected), or why it waits (pending). */
+  reviewNote: string | null;
+}
+
+/** The answer to registering a certificate: with why it is trusted at once, or waits for customs. */
+export interface RegisteredCertificate extends SigningCertificate {
+  trustReason: { zh: string; en: string };
+}
+
+/** A certificate waiting for customs approval, with its enterprise. */
+export interface PendingCertificate extends SigningCertificate {
+  uscc: string;
+  enterpriseName: string | null;
+}
+
+/** A certificate authority of the zone's trust store (受信任 CA). */
+export interface TrustedCa {
+  id: string;
+  label: string;
+  subject: string;
+  serialHex: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  /** The demo CA shipped with the platform (must be removed before production). */
+  demo: boolean;
+  addedAt: string;
+  removedAt: string | null;
+  status: 'active' | 'expired' | 'removed';
+}
+
+export interface CrlLoaded {
+  ca: TrustedCa;
+  entries: number;
+  added: number;
+  thisUpdate: string;
+  nextUpdate: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delegations (委托关系)
+
+export const DELEGATION_STATUSES = ['active', 'scheduled', 'expired', 'revoked'] as const;
+export type DelegationStatus = (typeof DELEGATION_STATUSES)[number];
+
+export interface DelegationParty {
+  uscc: string;
+  nameCn: string | null;
+}
+
+/** A delegation: the principal lets the delegate declare the named message kinds for it during the period. */
+export interface Delegation {
+  id: string;
+  principal: DelegationParty;
+  delegate: DelegationParty;
+  /** CEB311Message … */
+  messageTypes: string[];
+  /** YYYY-MM-DD, both days included. */
+  validFrom: string;
+  validUntil: string;
+  note: string | null;
+  status: DelegationStatus;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedByUscc: string | null;
+  revokeReason: string | null;
+}
+
+export interface DelegationInput {
+  delegateUscc: string;
+  messageTypes: string[];
+  validFrom: string;
+  validUntil: string;
+  note?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -525,12 +610,45 @@ export const api = {
     list: (uscc: string) =>
       request<{ items: SigningCertificate[] }>('GET', `/enterprises/${enc(uscc)}/certificates`).then((r) => r.items),
     add: (uscc: string, certificate: string) =>
-      request<{ certificate: SigningCertificate }>('POST', `/enterprises/${enc(uscc)}/certificates`, {
+      request<{ certificate: RegisteredCertificate }>('POST', `/enterprises/${enc(uscc)}/certificates`, {
         certificate,
       }).then((r) => r.certificate),
     revoke: (uscc: string, id: string) => request<void>('DELETE', `/enterprises/${enc(uscc)}/certificates/${enc(id)}`),
     setPolicy: (uscc: string, requireSignature: boolean) =>
       request<void>('PUT', `/enterprises/${enc(uscc)}/signature-policy`, { requireSignature }),
+  },
+  delegations: {
+    /** What the enterprise gave (principal) and received (delegate); `current`: only those not ended or expired. */
+    list: (uscc: string, current = false) =>
+      request<{ given: Delegation[]; received: Delegation[] }>(
+        'GET',
+        `/enterprises/${enc(uscc)}/delegations`,
+        undefined,
+        { current: current ? 'true' : undefined },
+      ),
+    create: (uscc: string, body: DelegationInput) =>
+      request<{ delegation: Delegation }>('POST', `/enterprises/${enc(uscc)}/delegations`, body).then(
+        (r) => r.delegation,
+      ),
+    /** Ends a delegation: the principal revokes it, the delegate renounces it. */
+    revoke: (uscc: string, id: string, reason: string) =>
+      request<{ delegation: Delegation }>('POST', `/enterprises/${enc(uscc)}/delegations/${enc(id)}/revocation`, {
+        reason,
+      }).then((r) => r.delegation),
+  },
+  trust: {
+    cas: () => request<{ items: TrustedCa[] }>('GET', '/trust/cas').then((r) => r.items),
+    addCa: (certificate: string, label: string) =>
+      request<{ ca: TrustedCa; promoted: number }>('POST', '/trust/cas', { certificate, label }),
+    removeCa: (id: string) => request<{ ca: TrustedCa }>('DELETE', `/trust/cas/${enc(id)}`).then((r) => r.ca),
+    loadCrl: (crl: string) => request<CrlLoaded>('POST', '/trust/crls', { crl }),
+    /** Certificates waiting for customs approval (self-signed or of an unknown issuer). */
+    pending: () => request<{ items: PendingCertificate[] }>('GET', '/certificates/pending').then((r) => r.items),
+    review: (uscc: string, id: string, decision: 'approve' | 'reject', note: string) =>
+      request<{ certificate: SigningCertificate }>('POST', `/enterprises/${enc(uscc)}/certificates/${enc(id)}/review`, {
+        decision,
+        note,
+      }).then((r) => r.certificate),
   },
   audit: {
     list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string; targetId?: string }) =>

@@ -6,6 +6,7 @@ import {
   ContainerOutlined,
   DatabaseOutlined,
   DownOutlined,
+  FileDoneOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
   IdcardOutlined,
@@ -17,10 +18,12 @@ import {
   NotificationOutlined,
   SafetyCertificateOutlined,
   SafetyOutlined,
+  ShareAltOutlined,
   SolutionOutlined,
   TableOutlined,
   TeamOutlined,
   UserOutlined,
+  VerifiedOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, type MenuProps, Segmented, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -87,6 +90,11 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
       { key: '/portal/tax', icon: <AccountBookOutlined />, label: <Link to="/portal/tax">{tr('nav.taxBills')}</Link> },
       { key: '/portal/quota', icon: <SafetyOutlined />, label: <Link to="/portal/quota">{tr('nav.quota')}</Link> },
       { key: '/portal/stock', icon: <InboxOutlined />, label: <Link to="/portal/stock">{tr('nav.stock')}</Link> },
+      {
+        key: '/portal/delegations',
+        icon: <ShareAltOutlined />,
+        label: <Link to="/portal/delegations">{tr('nav.delegations')}</Link>,
+      },
     );
     if (me.role === 'enterprise_admin') {
       items.push(
@@ -122,6 +130,11 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
         key: '/console/review',
         icon: <FileSearchOutlined />,
         label: <Link to="/console/review">{tr('nav.review')}</Link>,
+      });
+      items.push({
+        key: '/console/certificates',
+        icon: <FileDoneOutlined />,
+        label: <Link to="/console/certificates">{tr('nav.certReview')}</Link>,
       });
     }
     items.push(
@@ -160,6 +173,11 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
       key: '/admin/users',
       icon: <TeamOutlined />,
       label: <Link to="/admin/users">{tr('nav.users')}</Link>,
+    });
+    items.push({
+      key: '/admin/trust',
+      icon: <VerifiedOutlined />,
+      label: <Link to="/admin/trust">{tr('nav.trustStore')}</Link>,
     });
   }
   items.push({

@@ -2,11 +2,13 @@ import { FileAddOutlined, PlusOutlined, ReloadOutlined, SafetyCertificateOutline
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorText, type SigningCertificate } from '../api';
+import { api, errorText, isZh, type RegisteredCertificate, type SigningCertificate, type TrustedCa } from '../api';
 import { useAuth } from '../auth';
+import { readPemFile, TrustCell } from '../components/CertificateTrust';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
 import { formatTime } from '../i18n';
+import { groupedFingerprint } from '../trust';
 
 type CertState = 'valid' | 'expired' | 'notYetValid' | 'revoked';
 
@@ -24,16 +26,6 @@ const STATE_COLORS: Record<CertState, string> = {
   revoked: 'default',
 };
 
-/** A certificate file as text: PEM as it is, DER (binary) as Base64. */
-async function readCertificateFile(f: File): Promise<string> {
-  const bytes = new Uint8Array(await f.arrayBuffer());
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.slice(0, 64));
-  if (head.includes('-----BEGIN') || /^[A-Za-z0-9+/=\s]+$/.test(head)) return new TextDecoder().decode(bytes).trim();
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 function AddCertificateModal({
   open,
   uscc,
@@ -43,7 +35,7 @@ function AddCertificateModal({
   open: boolean;
   uscc: string;
   onClose: () => void;
-  onAdded: () => void;
+  onAdded: (c: RegisteredCertificate) => void;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ certificate: string }>();
@@ -55,9 +47,9 @@ function AddCertificateModal({
     serverErrors.clear();
     setBusy(true);
     try {
-      await api.certificates.add(uscc, v.certificate.trim());
+      const c = await api.certificates.add(uscc, v.certificate.trim());
       form.resetFields();
-      onAdded();
+      onAdded(c);
     } catch (err) {
       serverErrors.show(err);
     } finally {
@@ -102,7 +94,7 @@ function AddCertificateModal({
           const f = e.target.files?.[0];
           e.target.value = '';
           if (!f) return;
-          form.setFieldsValue({ certificate: await readCertificateFile(f) });
+          form.setFieldsValue({ certificate: await readPemFile(f) });
           form.setFields([{ name: 'certificate', errors: [] }]);
         }}
       />
@@ -113,7 +105,38 @@ function AddCertificateModal({
   );
 }
 
-/** 签名证书: the enterprise's signing certificates (加签) and the policy "every message must be signed". */
+/** What registering answered: trusted at once (a trusted CA issued it), or waiting for customs, and what comes next. */
+function AddedResult({ c, onClose }: { c: RegisteredCertificate; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const reason = isZh(i18n.language) ? c.trustReason.zh : c.trustReason.en;
+  const trusted = c.trust === 'ca' || c.trust === 'approved';
+  return (
+    <Alert
+      type={trusted ? 'success' : 'warning'}
+      showIcon
+      closable
+      onClose={onClose}
+      style={{ marginBottom: 16 }}
+      data-testid="cert-added-result"
+      data-trust={c.trust}
+      message={trusted ? t('certs.addedTrusted') : t('certs.addedPending')}
+      description={
+        <div>
+          <div style={{ marginBottom: 4 }}>
+            {c.subject} · {reason}
+          </div>
+          <div>
+            {trusted
+              ? t('certs.nextTrusted')
+              : t('certs.nextPending', { fingerprint: groupedFingerprint(c.fingerprint) })}
+          </div>
+        </div>
+      }
+    />
+  );
+}
+
+/** 签名证书: the enterprise's signing certificates (加签), whether the zone trusts each, and the signature policy. */
 export default function Certificates() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -121,10 +144,12 @@ export default function Certificates() {
   const { me } = useAuth();
   const uscc = me?.enterpriseUscc ?? '';
   const [items, setItems] = useState<SigningCertificate[]>([]);
+  const [cas, setCas] = useState<TrustedCa[] | null>(null);
   const [requireSignature, setRequireSignature] = useState<boolean | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [saving, setSaving] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<RegisteredCertificate | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const load = useCallback(async () => {
@@ -132,8 +157,13 @@ export default function Certificates() {
     setLoading(true);
     setError(null);
     try {
-      const [certs, e] = await Promise.all([api.certificates.list(uscc), api.enterprises.get(uscc)]);
+      const [certs, e, trusted] = await Promise.all([
+        api.certificates.list(uscc),
+        api.enterprises.get(uscc),
+        api.trust.cas().catch(() => null),
+      ]);
       setItems(certs);
+      setCas(trusted);
       setRequireSignature(typeof e.requireSignature === 'boolean' ? e.requireSignature : undefined);
     } catch (err) {
       setError(err);
@@ -145,6 +175,10 @@ export default function Certificates() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  /** Whether the CA of a CA-issued certificate has left the trust store (no active CA of that name is left). */
+  const caGone = (c: SigningCertificate): boolean =>
+    c.trust === 'ca' && !!cas && !!c.caLabel && !cas.some((ca) => ca.label === c.caLabel && ca.status === 'active');
 
   const setPolicy = async (v: boolean) => {
     setSaving(true);
@@ -169,6 +203,8 @@ export default function Certificates() {
     }
   };
 
+  const waiting = items.filter((c) => c.trust === 'pending' && !c.revokedAt).length;
+
   return (
     <div style={{ maxWidth: 1280 }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 8 }}>
@@ -184,8 +220,106 @@ export default function Certificates() {
       </div>
       <Typography.Paragraph type="secondary">{t('certs.intro')}</Typography.Paragraph>
       {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 16 }} /> : null}
+      {added ? <AddedResult c={added} onClose={() => setAdded(null)} /> : null}
+      {waiting > 0 && !added ? (
+        <Alert
+          type="warning"
+          showIcon
+          message={t('certs.pendingAlert', { count: waiting })}
+          style={{ marginBottom: 16 }}
+          data-testid="cert-pending-alert"
+        />
+      ) : null}
 
-      <Card variant="borderless" title={t('certs.policyTitle')} style={{ marginBottom: 16 }}>
+      <Card variant="borderless" styles={{ body: { padding: 0 } }}>
+        <Table<SigningCertificate>
+          rowKey="id"
+          loading={loading}
+          dataSource={items}
+          pagination={false}
+          data-testid="cert-table"
+          locale={{ emptyText: t('certs.none') }}
+          columns={[
+            {
+              title: t('certs.subject'),
+              dataIndex: 'subject',
+              render: (v: string, c) => (
+                <div>
+                  <div style={{ wordBreak: 'break-all' }}>{v}</div>
+                  <div style={{ ...mono, fontSize: 12, color: '#8a94a6' }}>
+                    {t('certs.serial')} {c.serialHex}
+                  </div>
+                  <div style={{ fontSize: 12, color: '#8a94a6' }}>
+                    {c.algorithm.toUpperCase()} · {t('certs.registeredAt', { time: formatTime(c.addedAt, lang) })}
+                  </div>
+                </div>
+              ),
+            },
+            {
+              title: t('certs.trust'),
+              key: 'trust',
+              width: 240,
+              render: (_: unknown, c) => <TrustCell c={c} caGone={caGone(c)} />,
+            },
+            {
+              title: t('certs.validity'),
+              key: 'validity',
+              width: 120,
+              render: (_: unknown, c) => (
+                <div style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                  <div>{formatTime(c.notBefore, lang).slice(0, 10)}</div>
+                  <div>– {formatTime(c.notAfter, lang).slice(0, 10)}</div>
+                </div>
+              ),
+            },
+            {
+              title: t('certs.fingerprint'),
+              dataIndex: 'fingerprint',
+              width: 170,
+              render: (v: string) => (
+                <Typography.Text copyable={{ text: v }} style={{ ...mono, fontSize: 12 }}>
+                  {v.slice(0, 16)}…
+                </Typography.Text>
+              ),
+            },
+            {
+              title: t('certs.state'),
+              key: 'state',
+              width: 130,
+              render: (_: unknown, c) => {
+                const s = stateOf(c);
+                return (
+                  <Tag color={STATE_COLORS[s]}>
+                    {t(`certs.${s}`)}
+                    {s === 'revoked' && c.revokedAt ? ` · ${formatTime(c.revokedAt, lang).slice(0, 10)}` : ''}
+                  </Tag>
+                );
+              },
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              width: 80,
+              render: (_: unknown, c) =>
+                c.revokedAt ? null : (
+                  <Popconfirm
+                    title={t('certs.revokeConfirm')}
+                    onConfirm={() => revoke(c)}
+                    okButtonProps={{ danger: true }}
+                    okText={t('certs.revoke')}
+                    cancelText={t('common.cancel')}
+                  >
+                    <Button type="link" danger size="small">
+                      {t('certs.revoke')}
+                    </Button>
+                  </Popconfirm>
+                ),
+            },
+          ]}
+        />
+      </Card>
+
+      <Card variant="borderless" title={t('certs.policyTitle')} style={{ marginTop: 16 }}>
         <div style={{ display: 'flex', alignItems: 'flex-start', gap: 12 }}>
           <Switch
             checked={requireSignature === true}
@@ -212,102 +346,13 @@ export default function Certificates() {
         />
       </Card>
 
-      <Card variant="borderless" styles={{ body: { padding: 0 } }}>
-        <Table<SigningCertificate>
-          rowKey="id"
-          loading={loading}
-          dataSource={items}
-          pagination={false}
-          locale={{ emptyText: t('certs.none') }}
-          columns={[
-            {
-              title: t('certs.subject'),
-              dataIndex: 'subject',
-              render: (v: string, c) => (
-                <div>
-                  <div style={{ wordBreak: 'break-all' }}>{v}</div>
-                  <div style={{ ...mono, fontSize: 12, color: '#8a94a6' }}>
-                    {t('certs.serial')} {c.serialHex}
-                  </div>
-                </div>
-              ),
-            },
-            {
-              title: t('certs.algorithm'),
-              dataIndex: 'algorithm',
-              width: 100,
-              render: (v: string) => v.toUpperCase(),
-            },
-            {
-              title: t('certs.validity'),
-              key: 'validity',
-              width: 190,
-              render: (_: unknown, c) => (
-                <div style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
-                  {formatTime(c.notBefore, lang).slice(0, 10)} – {formatTime(c.notAfter, lang).slice(0, 10)}
-                </div>
-              ),
-            },
-            {
-              title: t('certs.fingerprint'),
-              dataIndex: 'fingerprint',
-              width: 200,
-              render: (v: string) => (
-                <Typography.Text copyable={{ text: v }} style={{ ...mono, fontSize: 12 }}>
-                  {v.slice(0, 16)}…
-                </Typography.Text>
-              ),
-            },
-            {
-              title: t('certs.addedAt'),
-              dataIndex: 'addedAt',
-              width: 140,
-              render: (v: string) => formatTime(v, lang),
-            },
-            {
-              title: t('certs.state'),
-              key: 'state',
-              width: 150,
-              render: (_: unknown, c) => {
-                const s = stateOf(c);
-                return (
-                  <Tag color={STATE_COLORS[s]}>
-                    {t(`certs.${s}`)}
-                    {s === 'revoked' && c.revokedAt ? ` · ${formatTime(c.revokedAt, lang)}` : ''}
-                  </Tag>
-                );
-              },
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              width: 90,
-              render: (_: unknown, c) =>
-                c.revokedAt ? null : (
-                  <Popconfirm
-                    title={t('certs.revokeConfirm')}
-                    onConfirm={() => revoke(c)}
-                    okButtonProps={{ danger: true }}
-                    okText={t('certs.revoke')}
-                    cancelText={t('common.cancel')}
-                  >
-                    <Button type="link" danger size="small">
-                      {t('certs.revoke')}
-                    </Button>
-                  </Popconfirm>
-                ),
-            },
-          ]}
-        />
-      </Card>
-
       <AddCertificateModal
         open={adding}
         uscc={uscc}
         onClose={() => setAdding(false)}
-        onAdded={() => {
+        onAdded={(c) => {
           setAdding(false);
-          message.success(t('certs.addedOk'));
+          setAdded(c);
           void load();
         }}
       />
