@@ -661,7 +661,7 @@ const en: Messages = {
       'The certificate authorities (CAs) this zone trusts. A signing certificate registered with a filing and issued by one of them verifies signatures at once; any other waits for customs approval. Load the China E-Port / customs CA roots and intermediates, and their certificate revocation lists (CRLs) regularly.',
     demoWarning: 'The trust store holds the demo CA shipped with the platform',
     demoWarningBody:
-      'The demo CA’s private key is published with the project: anyone can issue certificates with it. It serves the demo data and the tour only. Remove it before production and load the real CA certificates (or name them with CBEC_TRUSTED_CA_DIR).',
+      'The private keys of the demo enterprises’ certificates it issued are published with the project: anyone can sign as a demo enterprise. It serves the demo data and the tour only. Remove it before production and load the real CA certificates (or name them with CBEC_TRUSTED_CA_DIR).',
     label: 'Name',
     subject: 'CA subject',
     validity: 'Validity',
