@@ -22,16 +22,15 @@ describe('web trust pages against the backend rules', () => {
     }
   });
 
-  it('tells a self-signed certificate from one of an unknown issuer by the reason recorded at registration', () => {
+  it('names why a certificate waits in the words of the registration reasons (the API’s pendingReason)', () => {
     const selfSigned = trustAtRegistration({ selfSigned: true, issuer: null });
     const unknown = trustAtRegistration({ selfSigned: false, issuer: null });
-    expect(selfSigned.trust).toBe('pending');
-    expect(unknown.trust).toBe('pending');
-    expect(pendingReasonKey(selfSigned.note.zh)).toBe('pendingSelfSigned');
-    expect(pendingReasonKey(unknown.note.zh)).toBe('pendingUnknownIssuer');
-    expect(pendingReasonKey('已电话核对指纹')).toBeNull();
+    expect(pendingReasonKey('self-signed')).toBe('pendingSelfSigned');
+    expect(pendingReasonKey('unknown-issuer')).toBe('pendingUnknownIssuer');
     expect(pendingReasonKey(null)).toBeNull();
+    expect(selfSigned.note.zh).toContain('自签名');
     expect(zh.certs.pendingSelfSigned).toContain('自签名');
+    expect(unknown.note.zh).toContain('签发机构不在');
   });
 
   it('offers for delegation only the kinds the standard lets a principal of those roles delegate, each by its Chinese name', () => {

@@ -282,8 +282,11 @@ export interface SigningCertificate {
   addedAt: string;
   revokedAt: string | null;
   trust: CertificateTrust;
-  /** The label of the trusted CA that issued it (trust = ca). */
+  /** The trusted CA that issued it, and its label (trust = ca). */
+  caId: string | null;
   caLabel: string | null;
+  /** Why it waits for customs (trust = pending). */
+  pendingReason: 'self-signed' | 'unknown-issuer' | null;
   reviewedAt: string | null;
   /** The customs officer's note (approved, rejected), or why it waits (pending). */
   reviewNote: string | null;

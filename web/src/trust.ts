@@ -3,15 +3,12 @@
  * backend's rules.
  */
 
-/**
- * Why a certificate waits for customs. The platform records the reason at registration as its Chinese sentence
- * (src/modules/filing/trust-model.ts trustAtRegistration): self-signed, or an issuer the zone does not trust.
- * null: no reason recorded, or another text (shown as it is).
- */
-export function pendingReasonKey(note: string | null | undefined): 'pendingSelfSigned' | 'pendingUnknownIssuer' | null {
-  if (!note) return null;
-  if (note.startsWith('自签名')) return 'pendingSelfSigned';
-  if (note.startsWith('签发机构')) return 'pendingUnknownIssuer';
+/** The locale key of why a certificate waits for customs (the API's pendingReason). */
+export function pendingReasonKey(
+  reason: 'self-signed' | 'unknown-issuer' | null | undefined,
+): 'pendingSelfSigned' | 'pendingUnknownIssuer' | null {
+  if (reason === 'self-signed') return 'pendingSelfSigned';
+  if (reason === 'unknown-issuer') return 'pendingUnknownIssuer';
   return null;
 }
 

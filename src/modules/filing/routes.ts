@@ -203,7 +203,9 @@ export function filingRoutes(app: App, filing: FilingService): void {
     revokedAt: z.string().nullable(),
     /** ca: a trusted CA issued it; approved: customs approved it; pending: waits for customs; rejected. */
     trust: z.enum(CERTIFICATE_TRUST),
+    caId: z.string().nullable(),
     caLabel: z.string().nullable(),
+    pendingReason: z.enum(['self-signed', 'unknown-issuer']).nullable(),
     reviewedAt: z.string().nullable(),
     reviewNote: z.string().nullable(),
   });

@@ -231,7 +231,16 @@ export class FilingService {
       addedAt: c.addedAt.toISOString(),
       revokedAt: c.revokedAt?.toISOString() ?? null,
       trust: c.trust as CertificateTrust,
+      /** The trusted CA that issued it (trust = ca). */
+      caId: c.caId,
       caLabel: caLabel ?? null,
+      /** Why it waits for customs (trust = pending). */
+      pendingReason:
+        c.trust === 'pending'
+          ? isSelfSigned(parseCertificate(Buffer.from(c.certificate, 'base64')))
+            ? ('self-signed' as const)
+            : ('unknown-issuer' as const)
+          : null,
       reviewedAt: c.reviewedAt?.toISOString() ?? null,
       reviewNote: c.reviewNote,
     };

@@ -33,7 +33,9 @@ const pendingSchema = z.object({
   addedAt: z.string(),
   revokedAt: z.string().nullable(),
   trust: z.enum(CERTIFICATE_TRUST),
+  caId: z.string().nullable(),
   caLabel: z.string().nullable(),
+  pendingReason: z.enum(['self-signed', 'unknown-issuer']).nullable(),
   reviewedAt: z.string().nullable(),
   reviewNote: z.string().nullable(),
 });

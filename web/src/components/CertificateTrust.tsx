@@ -30,11 +30,11 @@ export function TrustTag({ trust }: { trust: CertificateTrust }) {
   );
 }
 
-/** Why a certificate waits for customs, in the current language (the recorded text when it is another one). */
-export function pendingReason(note: string | null, t: (k: never) => string): string | null {
+/** Why a certificate waits for customs, in the current language. */
+export function pendingReason(c: SigningCertificate, t: (k: never) => string): string | null {
   const tr = t as unknown as (k: string) => string;
-  const key = pendingReasonKey(note);
-  return key ? tr(`certs.${key}`) : note;
+  const key = pendingReasonKey(c.pendingReason);
+  return key ? tr(`certs.${key}`) : c.reviewNote;
 }
 
 /** The trust status of a registered certificate and why: the CA's name, the officer's note, or why it waits. */
@@ -51,7 +51,7 @@ export function TrustCell({ c, caGone }: { c: SigningCertificate; caGone?: boole
       {c.trust === 'ca' && caGone && line(t('certs.caGone'), true)}
       {c.trust === 'pending' && (
         <>
-          {line(pendingReason(c.reviewNote, t as never) ?? t('certs.pendingUnknownIssuer'))}
+          {line(pendingReason(c, t as never) ?? t('certs.pendingUnknownIssuer'))}
           {line(t('certs.pendingEffect'), true)}
         </>
       )}

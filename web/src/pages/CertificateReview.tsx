@@ -161,7 +161,7 @@ export default function CertificateReview() {
                     {c.algorithm.toUpperCase()} · {t('certs.serial')} <span style={mono}>{c.serialHex}</span>
                   </div>
                   <div style={{ fontSize: 12, color: '#ad6800' }}>
-                    {t('certReview.reason')}：{pendingReason(c.reviewNote, t as never) ?? '—'}
+                    {t('certReview.reason')}：{pendingReason(c, t as never) ?? '—'}
                   </div>
                 </div>
               ),

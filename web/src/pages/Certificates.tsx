@@ -176,9 +176,9 @@ export default function Certificates() {
     void load();
   }, [load]);
 
-  /** Whether the CA of a CA-issued certificate has left the trust store (no active CA of that name is left). */
+  /** Whether the CA of a CA-issued certificate has left the trust store (or expired). */
   const caGone = (c: SigningCertificate): boolean =>
-    c.trust === 'ca' && !!cas && !!c.caLabel && !cas.some((ca) => ca.label === c.caLabel && ca.status === 'active');
+    c.trust === 'ca' && !!cas && !!c.caId && !cas.some((ca) => ca.id === c.caId && ca.status === 'active');
 
   const setPolicy = async (v: boolean) => {
     setSaving(true);
