@@ -265,7 +265,7 @@ const fieldChecks = new WeakMap<CebSimpleType, (value: string) => Problem | null
  */
 function fastAccept(type: CebSimpleType): ((value: string) => boolean) | null {
   if (type.fixed !== undefined || type.enumeration || type.pattern || type.whiteSpace === 'replace') return null;
-  const { totalDigits, fractionDigits } = type;
+  const { totalDigits } = type;
   switch (type.base) {
     case 'decimal':
       // A decimal of the grammar has no white space, so normalising leaves it as it is.
