@@ -24,7 +24,7 @@ import {
   recordPath,
   text,
 } from './model.js';
-import { type Parsed, type ParseOutcome, parseDeclaration } from './parse.js';
+import { type Parsed, type ParseOutcome, parseDeclaration, UnreadableJson } from './parse.js';
 import {
   decodeBody,
   documentRecordEnc,
@@ -91,6 +91,11 @@ export const SIGNED_WHEN_DECLARED: ReadonlySet<CebMessageType> = new Set([
 const MAX_ERRORS = 200;
 
 /** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
+/** The bytes kept of a JSON message: its text as received when it could not be read, else the parsed value. */
+function jsonRaw(body: unknown): Buffer {
+  return Buffer.from(body instanceof UnreadableJson ? body.text : JSON.stringify(body));
+}
+
 function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
   if (contentType === 'json') {
     const t = (body as { type?: unknown } | null)?.type;
@@ -146,7 +151,7 @@ export class DeclarationService {
 
   async intake(sender: Sender, body: Buffer | unknown, contentType: 'xml' | 'json'): Promise<IntakeAnswer> {
     const messageId = randomUUID();
-    const raw = contentType === 'json' ? Buffer.from(JSON.stringify(body)) : (body as Buffer);
+    const raw = contentType === 'json' ? jsonRaw(body) : (body as Buffer);
     const now = new Date();
     let parsed: Parsed | null = null;
     try {
