@@ -99,6 +99,20 @@ describe('input bounds: amounts and JSON depth', () => {
     });
   });
 
+  it('an import order in another currency than 142 is refused with the field’s path (ceb-messages.md §2.3), in XML and JSON', async () => {
+    const m = order({ currency: '502' });
+    for (const res of [await declare(buildCeb(m), false), await declare({ ...order({ currency: '502' }) })]) {
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().receipt.errors).toEqual([
+        expect.objectContaining({
+          code: '-301008',
+          path: 'CEB311Message/Order[1]/OrderHead/currency',
+          messageEn: 'Import messages are in RMB: the currency must be "142", got "502"',
+        }),
+      ]);
+    }
+  });
+
   describe('the JSON routes that take amounts use the same grammar', () => {
     const estimate = (payload: object) =>
       t.app.inject({

@@ -6,6 +6,7 @@ import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
 import { isDxpMsg } from './ceb/dxp.js';
+import { importCurrencyErrors } from './currency.js';
 import {
   acceptedInfo,
   businessKey,
@@ -305,6 +306,14 @@ export class DeclarationService {
         }
       }
     });
+    // Import currencies are 142 (RMB): currency.ts
+    errors.push(
+      ...importCurrencyErrors(
+        spec,
+        heads,
+        message.records.map((r) => itemsOf(spec, r)),
+      ),
+    );
 
     // Business keys present; items numbered once; keys once per message.
     const codes0 = codesOf(spec.kind, spec.type);
