@@ -87,3 +87,40 @@ export class DatabaseUnreachableError extends Error {
     this.name = 'DatabaseUnreachableError';
   }
 }
+
+/**
+ * Back-off for a background loop (clearance worker, webhook deliveries, customs gateway) whose rounds fail while
+ * the database is down: after n failures in a row the next round waits min(base · 2^(n-1), max); a success resets
+ * it. The loop keeps running through an outage, logs once per round it tries, and resumes by itself.
+ */
+export class Backoff {
+  private failures = 0;
+  private until = 0;
+
+  constructor(
+    private readonly baseMs = 1_000,
+    private readonly maxMs = 30_000,
+  ) {}
+
+  /** Records a failed round; returns the wait before the next one (ms). */
+  failed(now = Date.now()): number {
+    this.failures++;
+    const delay = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+    this.until = now + delay;
+    return delay;
+  }
+
+  succeeded(): void {
+    this.failures = 0;
+    this.until = 0;
+  }
+
+  /** Whether a round may run now (false while backing off). */
+  ready(now = Date.now()): boolean {
+    return now >= this.until;
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+}
