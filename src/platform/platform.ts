@@ -104,6 +104,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
       seedIsSample: !config.tablesDir,
       sampleDir: SAMPLE_TABLES_DIR,
+      limits: config.tableLimits,
     });
     await tables.init();
     const parsePool = new ParsePool(config.parseWorkers);
