@@ -181,6 +181,16 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     else defaultJson(req, body as string, done);
   });
 
+  // Set before any plugin is registered: an encapsulated plugin (swagger-ui's /docs routes) keeps the handler that
+  // was in force when it was registered, and would answer with Fastify's own error shape otherwise.
+  app.setErrorHandler((err, req, reply) => {
+    const e = toAppError(err);
+    if (e.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: loggableError(err) }, 'database unavailable');
+    else if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
+    if (e.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    reply.status(e.status).send(errorBody(e, req.id));
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null as never);
@@ -232,14 +242,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     reply.header('x-content-type-options', 'nosniff');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
-  });
-
-  app.setErrorHandler((err, req, reply) => {
-    const e = toAppError(err);
-    if (e.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: loggableError(err) }, 'database unavailable');
-    else if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
-    if (e.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    reply.status(e.status).send(errorBody(e, req.id));
   });
 
   const webDist = opts.webDist;
