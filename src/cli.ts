@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
+import { tooLarge } from './modules/clearance/reference-tables.js';
 import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
 import { loadConfig } from './platform/config.js';
 import { migrateDatabase } from './platform/db/client.js';
@@ -206,8 +207,16 @@ tables
       process.exitCode = 1;
       return;
     }
+    const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+    // a file beyond CBEC_TABLE_MAX_BYTES is refused before it is read into memory
+    if ((await stat(file)).size > config.tableLimits.maxBytes) {
+      const t = tooLarge(config.tableLimits.maxBytes);
+      console.error(`未导入 / not imported: ${file}\n  ${t.messageZh}\n  ${t.messageEn}`);
+      process.exitCode = 1;
+      return;
+    }
     const content = await readFile(file);
-    const p = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
+    const p = await createPlatform(config);
     try {
       const r = await p.tables.import(kind, {
         content,

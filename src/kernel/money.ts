@@ -299,6 +299,143 @@ export class Decimal {
   }
 }
 
+/**
+ * The one grammar of amounts, quantities and weights: the CEB decimal "N19,5" (ceb-messages.md §2.3; every decimal
+ * of the 2022-05 XSDs is `xs:decimal totalDigits=19 fractionDigits=5`, stored as PostgreSQL `numeric(19,5)`):
+ * ASCII digits, optionally a point followed by 1 to 5 digits; no sign, no exponent, no space of any kind, no
+ * thousands separator; at most 14 digits before the point (leading zeros not counted), so that the value fits the
+ * 19 digits of which 5 are after the point. No CEB amount may be negative: the XSD annotations define every one of
+ * them as a price, an amount paid, a fee, a tax, a quantity or a weight (a discount is written as a positive amount
+ * that is subtracted), so a minus is refused like any other sign.
+ *
+ * Used by the CEB codec for XML and JSON alike (after XML white-space collapsing, which removes only space, tab, CR
+ * and LF around the value) and by the zod schemas of the JSON routes that take amounts.
+ */
+export type DecimalGrammar = { totalDigits: number; fractionDigits: number };
+export const N19_5: DecimalGrammar = { totalDigits: 19, fractionDigits: 5 };
+
+/** Why a text does not follow the grammar. */
+export type GrammarFailureReason =
+  | 'not-a-string'
+  | 'empty'
+  | 'too-long'
+  | 'negative'
+  | 'sign'
+  | 'space'
+  | 'exponent'
+  | 'format'
+  | 'fraction-digits'
+  | 'integer-digits';
+
+export type GrammarFailure = { ok: false; reason: GrammarFailureReason; messageZh: string; messageEn: string };
+
+/** The grammar's name and rule, in both languages, e.g. for N19,5. */
+export function grammarText(g: DecimalGrammar = N19_5): { zh: string; en: string } {
+  const int = g.totalDigits - g.fractionDigits;
+  const name = `N${g.totalDigits},${g.fractionDigits}`;
+  const frac = g.fractionDigits === 0 ? '' : `，可带小数点及 1–${g.fractionDigits} 位小数`;
+  const fracEn = g.fractionDigits === 0 ? '' : `, optionally a point and 1 to ${g.fractionDigits} decimals`;
+  return {
+    zh: `${name} 数值：只含数字${frac}，不带正负号、空格或指数，整数部分最多 ${int} 位`,
+    en: `an ${name} decimal: digits only${fracEn}; no sign, space or exponent; at most ${int} digits before the point`,
+  };
+}
+
+const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Whether `value` follows the grammar, in one pass without allocating (the codec's fast path for the ordinary
+ * valid values; every problem is described by `checkDecimalText`).
+ */
+export function fitsGrammar(value: string, g: DecimalGrammar = N19_5): boolean {
+  const n = value.length;
+  if (n === 0 || n > MAX_DECIMAL_TEXT) return false;
+  let i = 0;
+  let significant = 0;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (!isAsciiDigit(c)) break;
+    if (significant > 0 || c !== 0x30) significant++;
+    i++;
+  }
+  if (i === 0 || significant > g.totalDigits - g.fractionDigits) return false;
+  if (i === n) return true;
+  if (value.charCodeAt(i) !== 0x2e) return false;
+  const frac = n - i - 1;
+  if (frac < 1 || frac > g.fractionDigits) return false;
+  for (let j = i + 1; j < n; j++) if (!isAsciiDigit(value.charCodeAt(j))) return false;
+  return true;
+}
+
+/** Any Unicode white space or invisible separator (U+3000, U+00A0, U+2007, U+200B, U+FEFF …). */
+const ANY_SPACE = /[\s\u00a0\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/u;
+
+/** The text checked against the grammar: null when it follows it, else the reason with a bilingual message. */
+export function checkDecimalText(input: unknown, g: DecimalGrammar = N19_5): GrammarFailure | null {
+  const rule = grammarText(g);
+  const fail = (reason: GrammarFailureReason, zh: string, en: string): GrammarFailure => ({
+    ok: false,
+    reason,
+    messageZh: `${zh}（应为${rule.zh}）`,
+    messageEn: `${en} (expected ${rule.en})`,
+  });
+  if (typeof input !== 'string') {
+    return fail(
+      'not-a-string',
+      `应为十进制字符串，收到的是 ${describe(input)}`,
+      `Expected a decimal string, got ${describe(input)}`,
+    );
+  }
+  if (fitsGrammar(input, g)) return null;
+  const v = describe(input);
+  if (input.length === 0) return fail('empty', '数值为空', 'The number is empty');
+  if (input.length > MAX_DECIMAL_TEXT) {
+    return fail(
+      'too-long',
+      `数值过长（超过 ${MAX_DECIMAL_TEXT} 个字符）`,
+      `The number is longer than ${MAX_DECIMAL_TEXT} characters`,
+    );
+  }
+  if (ANY_SPACE.test(input)) {
+    return fail(
+      'space',
+      `${v} 含有空白字符（包括全角空格、不换行空格）`,
+      `${v} contains a space character (full-width and no-break spaces included)`,
+    );
+  }
+  if (/^[-+−]/.test(input)) {
+    const unsigned = input.slice(1);
+    if (input[0] === '-' && (fitsGrammar(unsigned, g) || /^\d+(\.\d+)?$/.test(unsigned))) {
+      return fail('negative', `不能为负数：${v}`, `Must not be negative: ${v}`);
+    }
+    return fail('sign', `不能带正负号：${v}`, `No sign allowed: ${v}`);
+  }
+  if (/^(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.test(input)) {
+    return fail('exponent', `不接受科学计数法：${v}`, `Exponent notation is not accepted: ${v}`);
+  }
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(input);
+  if (!m) return fail('format', `不是有效的数值：${v}`, `Not a decimal number: ${v}`);
+  if ((m[2]?.length ?? 0) > g.fractionDigits) {
+    return fail(
+      'fraction-digits',
+      `${v} 有 ${m[2]?.length} 位小数，最多 ${g.fractionDigits} 位`,
+      `${v} has ${m[2]?.length} decimals, at most ${g.fractionDigits} allowed`,
+    );
+  }
+  const int = (m[1] ?? '').replace(/^0+(?=\d)/, '').length;
+  return fail(
+    'integer-digits',
+    `${v} 整数部分有 ${int} 位，最多 ${g.totalDigits - g.fractionDigits} 位`,
+    `${v} has ${int} digits before the point, at most ${g.totalDigits - g.fractionDigits} allowed`,
+  );
+}
+
+/** Reads a text of the grammar (N19,5 unless told) into a Decimal, or the reason it does not follow it. */
+export function parseAmount(input: unknown, g: DecimalGrammar = N19_5): { ok: true; value: Decimal } | GrammarFailure {
+  const problem = checkDecimalText(input, g);
+  return problem ?? { ok: true, value: Decimal.parse(input) };
+}
+
 function format(d: Decimal): string {
   const digits = abs(d.units).toString();
   const sign = d.units < 0n ? '-' : '';

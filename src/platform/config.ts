@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { TABLE_MAX_BYTES, TABLE_MAX_ROWS } from '../modules/clearance/table-limits.js';
+import { POOL_DEFAULTS, type PoolTimeouts } from './db/client.js';
+import { FORBIDDEN_WALK_DEPTH, JSON_MAX_DEPTH } from './http/validation.js';
 
 /**
  * Platform configuration, read once from the environment. Every setting has a safe default so that
@@ -87,6 +90,19 @@ const schema = z.object({
    * customs CAs), loaded into the trust store on first start; default: the labelled demo CA (tables/demo-pki).
    */
   CBEC_TRUSTED_CA_DIR: z.string().optional(),
+  // --- bounds on input and on waiting for the database (no 500 and no hang) ---
+  /** Deepest nesting of arrays and objects in a JSON body; deeper is 400 (0001 at the message entry). */
+  CBEC_JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(FORBIDDEN_WALK_DEPTH).default(JSON_MAX_DEPTH),
+  /** Most rows (header excluded) in an imported reference table, CSV or XLSX (an HS tariff table has ~9,000). */
+  CBEC_TABLE_MAX_ROWS: z.coerce.number().int().positive().default(TABLE_MAX_ROWS),
+  /** Largest reference-table file accepted, in bytes. */
+  CBEC_TABLE_MAX_BYTES: z.coerce.number().int().positive().default(TABLE_MAX_BYTES),
+  /** PostgreSQL pool: connections, and how long anything waits for the database (ms; see platform/db/client.ts). */
+  CBEC_DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(POOL_DEFAULTS.maxConnections),
+  CBEC_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(POOL_DEFAULTS.connectTimeoutMs),
+  CBEC_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(POOL_DEFAULTS.statementTimeoutMs),
+  CBEC_DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  CBEC_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(POOL_DEFAULTS.idleInTransactionTimeoutMs),
 });
 
 export type Config = {
@@ -121,6 +137,12 @@ export type Config = {
   matchTimeoutMinutes: number;
   inspectionRate: string;
   matchAmountTolerance: string;
+  /** CBEC_JSON_MAX_DEPTH */
+  jsonMaxDepth: number;
+  /** CBEC_TABLE_MAX_ROWS, CBEC_TABLE_MAX_BYTES */
+  tableLimits: { maxRows: number; maxBytes: number };
+  /** CBEC_DB_*: the PostgreSQL pool's size and timeouts. */
+  db: PoolTimeouts;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -162,6 +184,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     matchTimeoutMinutes: e.CBEC_MATCH_TIMEOUT_MINUTES,
     inspectionRate: e.CBEC_INSPECTION_RATE,
     matchAmountTolerance: e.CBEC_MATCH_AMOUNT_TOLERANCE,
+    jsonMaxDepth: e.CBEC_JSON_MAX_DEPTH,
+    tableLimits: { maxRows: e.CBEC_TABLE_MAX_ROWS, maxBytes: e.CBEC_TABLE_MAX_BYTES },
+    db: {
+      maxConnections: e.CBEC_DB_POOL_MAX,
+      connectTimeoutMs: e.CBEC_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.CBEC_DB_STATEMENT_TIMEOUT_MS,
+      ...(e.CBEC_DB_QUERY_TIMEOUT_MS !== undefined ? { queryTimeoutMs: e.CBEC_DB_QUERY_TIMEOUT_MS } : {}),
+      idleInTransactionTimeoutMs: e.CBEC_DB_IDLE_TX_TIMEOUT_MS,
+    },
     ...overrides,
   };
 }

@@ -84,7 +84,7 @@ export type StartupReport = {
 
 /** Opens the database named by the configuration (PGlite in DATA_DIR unless DATABASE_URL is set). */
 export async function openConfiguredDatabase(config: Config, opts: { memory?: boolean } = {}): Promise<DbHandle> {
-  if (config.databaseUrl) return openDatabase({ kind: 'postgres', url: config.databaseUrl });
+  if (config.databaseUrl) return openDatabase({ kind: 'postgres', url: config.databaseUrl, ...config.db });
   return openDatabase({ kind: 'pglite', dataDir: opts.memory ? undefined : join(config.dataDir) });
 }
 
@@ -113,6 +113,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
       seedIsSample: !config.tablesDir,
       sampleDir: SAMPLE_TABLES_DIR,
+      limits: config.tableLimits,
     });
     await tables.init();
     const parsePool = new ParsePool(config.parseWorkers);
@@ -208,6 +209,7 @@ export async function createApp(p: Platform): Promise<App> {
     authenticate: (req) => p.identity.authenticate(req),
     webDist,
     version: VERSION,
+    jsonMaxDepth: p.config.jsonMaxDepth,
   });
 
   app.get(
@@ -279,6 +281,7 @@ export async function createApp(p: Platform): Promise<App> {
   tableRoutes(app, { tables: p.tables });
   declarationRoutes(app, p.declaration, {
     messageBodyLimit: p.config.messageBodyLimit,
+    jsonMaxDepth: p.config.jsonMaxDepth,
     receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),
   });
   await registerWebhooks(app, {

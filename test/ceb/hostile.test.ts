@@ -101,26 +101,48 @@ describe('schema errors (0002)', () => {
     expect(error?.line).toBeGreaterThan(3);
   });
 
+  // The one decimal grammar (kernel/money.ts, ceb-messages.md §2.3 N19,5): digits, optionally a point and 1–5
+  // decimals, no sign, no space, no exponent, at most 14 digits before the point (numeric(19,5)).
   it.each([
-    ['12.345678', "'12.345678' has 6 fraction digits, at most 5 allowed (N19,5)"],
-    ['1e3', "'1e3' is not a decimal number"],
-    ['-', "'-' is not a decimal number"],
-    ['', "'' is not a decimal number"],
-    ['12345678901234567890', "'12345678901234567890' has 20 digits, at most 19 allowed (N19,5)"],
-  ])('refuses the decimal %j for N19,5', (value, en) => {
+    ['12.345678', '"12.345678" has 6 decimals, at most 5 allowed'],
+    ['1e3', 'Exponent notation is not accepted: "1e3"'],
+    ['-', 'No sign allowed: "-"'],
+    ['', 'The number is empty'],
+    ['12345678901234567890', '"12345678901234567890" has 20 digits before the point, at most 14 allowed'],
+    ['123456789012345', '"123456789012345" has 15 digits before the point, at most 14 allowed'],
+    ['-1', 'Must not be negative: "-1"'],
+    ['+1', 'No sign allowed: "+1"'],
+    ['.5', 'Not a decimal number: ".5"'],
+    ['5.', 'Not a decimal number: "5."'],
+    ['12.345000', '"12.345000" has 6 decimals, at most 5 allowed'],
+    ['1\u3000', 'contains a space character'],
+    ['50.00\u00a0', 'contains a space character'],
+    ['\u00a050.00', 'contains a space character'],
+    ['1 000', 'contains a space character'],
+    ['１２', 'Not a decimal number'],
+    ['1,000.00', 'Not a decimal number'],
+  ])('N19,5 grammar refuses the decimal %j with its path and the grammar named', (value, en) => {
     const errors = errorsOf(withField('goodsValue', value));
     expect(errors).toEqual([
       expect.objectContaining({
         code: '0002',
         path: 'CEB311Message/Order[1]/OrderHead/goodsValue',
-        message: expect.objectContaining({ en }),
+        message: expect.objectContaining({ en: expect.stringContaining(en) }),
       }),
     ]);
+    const [error] = errors;
+    expect(error?.message.en).toContain('expected an N19,5 decimal');
+    expect(error?.message.zh).toContain('N19,5 数值');
   });
 
-  it('accepts decimals the XSD accepts (trailing zeros, no integer part)', () => {
-    for (const value of ['12.345000', '.5', '+0.10000', '00012.5']) {
-      expect(parseCeb(withField('goodsValue', value)).ok, value).toBe(true);
+  it('N19,5 grammar accepts leading zeros, 1 to 5 decimals, 14 integer digits, and collapses XML white space only', () => {
+    for (const value of ['12.34500', '00012.5', '0', '0.00001', '12345678901234.12345', ' 12.5 ', '\t\n12.5\r\n']) {
+      const r = parseCeb(withField('goodsValue', value));
+      expect(r.ok, value).toBe(true);
+      if (r.ok) {
+        const head = (r.message.records[0] as { OrderHead: { goodsValue: string } }).OrderHead;
+        expect(head.goodsValue).toBe(value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''));
+      }
     }
   });
 

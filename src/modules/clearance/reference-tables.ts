@@ -17,6 +17,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import type { Database, Queryable } from '../../platform/db/client.js';
@@ -32,6 +33,7 @@ import {
   referenceData,
 } from './reference-kinds.js';
 import { clrReferenceTables } from './schema.js';
+import { DEFAULT_TABLE_LIMITS, type TableLimits } from './table-limits.js';
 import { type ClearanceTables, formatTableError, type TableError } from './tables.js';
 
 /** The label of a version seeded from the shipped samples. */
@@ -96,7 +98,7 @@ export type ImportInput = {
   actor?: Actor;
 };
 
-export type ImportFailureCode = 'INVALID_TABLE' | 'UNREADABLE_FILE' | 'UNCHANGED';
+export type ImportFailureCode = 'INVALID_TABLE' | 'UNREADABLE_FILE' | 'UNCHANGED' | 'TABLE_TOO_LARGE';
 export type ImportResult =
   | { ok: true; version: ReferenceVersion }
   | { ok: false; code: ImportFailureCode; errors: TableError[] };
@@ -156,17 +158,49 @@ const META = {
 
 export type TableText =
   | { ok: true; text: string; format: 'csv' | 'xlsx' }
-  | { ok: false; messageZh: string; messageEn: string };
+  | { ok: false; messageZh: string; messageEn: string; tooLarge?: true };
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
+/** The refusal of a file beyond the row limit (CBEC_TABLE_MAX_ROWS), naming the limit. */
+export function tooManyRows(maxRows: number): TableText & { ok: false } {
+  const n = maxRows.toLocaleString('en-US');
+  return {
+    ok: false,
+    tooLarge: true,
+    messageZh: `参数表超过 ${n} 行（上限由 CBEC_TABLE_MAX_ROWS 设定），未导入`,
+    messageEn: `The table has more than ${n} rows (the limit set by CBEC_TABLE_MAX_ROWS): not imported`,
+  };
+}
+
+/** The refusal of a file beyond the size limit (CBEC_TABLE_MAX_BYTES). */
+export function tooLarge(maxBytes: number): TableText & { ok: false } {
+  const n = maxBytes.toLocaleString('en-US');
+  return {
+    ok: false,
+    tooLarge: true,
+    messageZh: `参数表文件超过 ${n} 字节（上限由 CBEC_TABLE_MAX_BYTES 设定），未导入`,
+    messageEn: `The table file is larger than ${n} bytes (the limit set by CBEC_TABLE_MAX_BYTES): not imported`,
+  };
+}
+
+/** Lines of a CSV text, without the header and a final line feed (an upper bound of its rows: quoted line feeds count). */
+function csvDataLines(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  if (text.length > 0 && !text.endsWith('\n')) lines++;
+  return Math.max(0, lines - 1);
+}
+
 /**
  * The CSV text of an uploaded table: UTF-8 CSV (a BOM is dropped), or the first worksheet of an XLSX workbook
- * (recognised by the zip signature) converted to CSV.
+ * (recognised by the zip signature) converted to CSV, read as a stream. Files beyond the size or row limits are
+ * refused with the limit named, before they are parsed.
  */
-export async function tableText(content: Buffer): Promise<TableText> {
-  if (content.subarray(0, 4).equals(ZIP_MAGIC)) return xlsxToCsv(content);
+export async function tableText(content: Buffer, limits: TableLimits = DEFAULT_TABLE_LIMITS): Promise<TableText> {
+  if (content.length > limits.maxBytes) return tooLarge(limits.maxBytes);
+  if (content.subarray(0, 4).equals(ZIP_MAGIC)) return xlsxToCsv(content, limits.maxRows);
   if (content.subarray(0, 4).equals(OLE_MAGIC)) {
     return {
       ok: false,
@@ -184,6 +218,7 @@ export async function tableText(content: Buffer): Promise<TableText> {
       messageEn: 'The file is not UTF-8 (perhaps GBK): save it as "CSV UTF-8 (comma delimited)", or upload the .xlsx',
     };
   }
+  if (csvDataLines(text) > limits.maxRows) return tooManyRows(limits.maxRows);
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, format: 'csv' };
 }
 
@@ -227,14 +262,37 @@ function valueText(v: unknown, numFmt: string | undefined): string {
 /**
  * The first worksheet as CSV: the first row is the header, values as text (dates `YYYY-MM-DD`, numbers as Excel
  * shows them), one CSV line per worksheet row (empty rows become blank lines, so that an error's line is the row
- * number in Excel; line breaks inside a cell become spaces).
+ * number in Excel; line breaks inside a cell become spaces). Read with exceljs's streaming reader, row by row (the
+ * event loop is served between chunks), and stopped as soon as the sheet has more than `maxRows` rows below the
+ * header: a workbook of 300,000 rows is refused after reading the first `maxRows`, never loaded whole.
  */
-export async function xlsxToCsv(content: Buffer): Promise<TableText> {
+export async function xlsxToCsv(content: Buffer, maxRows = DEFAULT_TABLE_LIMITS.maxRows): Promise<TableText> {
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
+  const rows: string[][] = [];
   try {
-    // exceljs declares its own Buffer type; a Node Buffer is what it reads.
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'ignore',
+    });
+    let sheets = 0;
+    for await (const sheet of reader) {
+      sheets++;
+      for await (const row of sheet) {
+        if (row.number - 1 > maxRows) return tooManyRows(maxRows);
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, col) => {
+          cells[col - 1] = valueText(cell.value, cell.numFmt).replace(/\r\n|[\r\n]/g, ' ');
+        });
+        rows[row.number - 1] = Array.from(cells, (c) => c ?? '');
+      }
+      break; // the first worksheet only
+    }
+    if (sheets === 0) {
+      return { ok: false, messageZh: 'Excel 文件中没有工作表', messageEn: 'The Excel file has no worksheet' };
+    }
   } catch (e) {
     return {
       ok: false,
@@ -242,16 +300,6 @@ export async function xlsxToCsv(content: Buffer): Promise<TableText> {
       messageEn: `Cannot read the Excel file: ${(e as Error).message}`,
     };
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { ok: false, messageZh: 'Excel 文件中没有工作表', messageEn: 'The Excel file has no worksheet' };
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = valueText(cell.value, cell.numFmt).replace(/\r\n|[\r\n]/g, ' ');
-    });
-    rows[rowNumber - 1] = Array.from(cells, (c) => c ?? '');
-  });
   // Trailing empty cells and rows (formatted but empty) are not data.
   const trimmed = Array.from(rows, (r) => {
     const cells = r ?? [];
@@ -260,7 +308,7 @@ export async function xlsxToCsv(content: Buffer): Promise<TableText> {
     return cells.slice(0, n);
   });
   while (trimmed.length > 0 && trimmed[trimmed.length - 1]?.length === 0) trimmed.pop();
-  const width = Math.max(0, ...trimmed.map((r) => r.length));
+  const width = trimmed.reduce((w, r) => Math.max(w, r.length), 0);
   const lines = trimmed.map((r) =>
     r.length === 0 ? '' : Array.from({ length: width }, (_, i) => csvField(r[i] ?? '')).join(','),
   );
@@ -281,8 +329,13 @@ export class ReferenceTables {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail | undefined,
-    private readonly opts: { seedDir: string; seedIsSample: boolean; sampleDir?: string },
+    private readonly opts: { seedDir: string; seedIsSample: boolean; sampleDir?: string; limits?: TableLimits },
   ) {}
+
+  /** The size and row limits of an import (CBEC_TABLE_MAX_BYTES, CBEC_TABLE_MAX_ROWS). */
+  get limits(): TableLimits {
+    return this.opts.limits ?? DEFAULT_TABLE_LIMITS;
+  }
 
   /** Seeds every kind without an active version from the seed folder, then loads the versions in force. */
   async init(): Promise<void> {
@@ -415,9 +468,13 @@ export class ReferenceTables {
         `The label is longer than ${LABEL_MAX} characters`,
       );
     }
-    const read = await tableText(input.content);
+    const read = await tableText(input.content, this.limits);
     if (!read.ok)
-      return { ok: false, code: 'UNREADABLE_FILE', errors: [fileError(kind, read.messageZh, read.messageEn)] };
+      return {
+        ok: false,
+        code: read.tooLarge ? 'TABLE_TOO_LARGE' : 'UNREADABLE_FILE',
+        errors: [fileError(kind, read.messageZh, read.messageEn)],
+      };
     const parsed = parseReferenceTable(kind, read.text);
     if (!parsed.ok) return { ok: false, code: 'INVALID_TABLE', errors: parsed.errors };
     const digest = sha256(read.text);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Decimal } from '../../kernel/money.js';
+import { checkDecimalText, Decimal, N19_5 } from '../../kernel/money.js';
 import { NET_CONTENT_UNITS } from './tax.js';
 
 /**
@@ -8,28 +8,26 @@ import { NET_CONTENT_UNITS } from './tax.js';
  * issues with a Chinese message and `params.messageEn` / `params.code` (see src/platform/http/validation.ts).
  */
 
-type DecimalRule = { positive?: boolean; allowZero?: boolean };
+type DecimalRule = { positive?: boolean };
 
-/** A non-negative (or positive) decimal string fitting N19,5. */
+/**
+ * A decimal string of the one amount grammar (kernel/money.ts `checkDecimalText`, N19,5: digits, optionally a point
+ * and 1–5 decimals, no sign, no space of any kind, no exponent, at most 14 digits before the point), optionally > 0.
+ */
 export function decimalString(rule: DecimalRule = {}) {
   return z.string().superRefine((value, ctx) => {
-    const parsed = Decimal.tryParse(value);
     const issue = (message: string, messageEn: string, code: string) =>
       ctx.addIssue({ code: 'custom', message, params: { messageEn, code }, input: value });
-    if (!parsed.ok) {
-      issue(parsed.messageZh, parsed.messageEn, 'DECIMAL_FORMAT');
-      return;
-    }
-    const d = parsed.value;
-    if (!d.fitsDigits(19, 5)) {
-      issue(
-        '数值超出 N19,5（最多 14 位整数、5 位小数）',
-        'The number does not fit N19,5 (at most 14 integer and 5 fraction digits)',
-        'DECIMAL_N19_5',
-      );
-    } else if (d.isNegative()) {
-      issue('不能为负数', 'Must not be negative', 'DECIMAL_NEGATIVE');
-    } else if (rule.positive && d.isZero()) {
+    const problem = checkDecimalText(value, N19_5);
+    if (problem) {
+      const code =
+        problem.reason === 'negative'
+          ? 'DECIMAL_NEGATIVE'
+          : problem.reason === 'integer-digits' || problem.reason === 'fraction-digits'
+            ? 'DECIMAL_N19_5'
+            : 'DECIMAL_FORMAT';
+      issue(problem.messageZh, problem.messageEn, code);
+    } else if (rule.positive && Decimal.parse(value).isZero()) {
       issue('必须大于 0', 'Must be greater than 0', 'DECIMAL_NOT_POSITIVE');
     }
   });

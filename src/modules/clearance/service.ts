@@ -14,6 +14,7 @@ import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js'
 import { insertJsonRows } from '../../platform/db/bulk.js';
 import type { Database, Queryable, Tx } from '../../platform/db/client.js';
 import { pgCode, rowsOf } from '../../platform/db/client.js';
+import { Backoff, isDatabaseUnavailable } from '../../platform/db/outage.js';
 import { AppError } from '../../platform/http/errors.js';
 import {
   issueReceipts,
@@ -76,7 +77,7 @@ export interface ClearanceOptions {
   /** The time (tests move it to check the 30/45-day windows). */
   clock?: () => Date;
   /** Where the background worker reports a failed batch (pino). */
-  log?: { error(obj: object, msg: string): void };
+  log?: { error(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
 }
 
 /** Status names shown to people (the receipts speak codes). */
@@ -108,6 +109,8 @@ export class ClearanceService implements IntakeListener {
   private running: Promise<void> | null = null;
   private kicked = false;
   private tablesCheckedAt = 0;
+  /** Rounds that failed (the database is down): the worker waits longer before each next one. */
+  private readonly backoff = new Backoff();
 
   constructor(
     private readonly db: Database,
@@ -212,7 +215,7 @@ export class ClearanceService implements IntakeListener {
   }
 
   private kick(): void {
-    if (!this.timer) return;
+    if (!this.timer || !this.backoff.ready()) return;
     if (this.running) {
       this.kicked = true;
       return;
@@ -228,9 +231,21 @@ export class ClearanceService implements IntakeListener {
           while ((await this.processDue()) > 0) {}
           await this.sweep();
         } while (this.kicked);
+        this.backoff.succeeded();
       } catch (e) {
-        // a failed batch is retried at the next tick: its transaction rolled back, nothing was lost
-        this.opts.log?.error({ err: String((e as Error)?.stack ?? e) }, 'clearance worker: batch failed, retried');
+        // a failed batch is retried after a back-off: its transaction rolled back, nothing was lost
+        const retryInMs = this.backoff.failed();
+        if (isDatabaseUnavailable(e)) {
+          this.opts.log?.warn?.(
+            { err: String((e as Error)?.message ?? e), retryInMs },
+            'clearance worker: database unavailable',
+          );
+        } else {
+          this.opts.log?.error(
+            { err: String((e as Error)?.stack ?? e), retryInMs },
+            'clearance worker: batch failed, retried',
+          );
+        }
       } finally {
         this.running = null;
       }

@@ -5,6 +5,7 @@ import { CALLERS, only, type Principal, tenantOf } from '../../platform/http/aut
 import { AppError, type ErrorDetail } from '../../platform/http/errors.js';
 import { REFERENCE_KINDS, type ReferenceKind } from './reference-kinds.js';
 import { type ImportResult, LABEL_MAX, type ReferenceTables, type ReferenceVersion } from './reference-tables.js';
+import { TABLE_MAX_BYTES } from './table-limits.js';
 import { TABLE_COLUMNS, TABLE_NAMES, type TableError } from './tables.js';
 
 const tags = ['clearance 通关'];
@@ -27,8 +28,8 @@ const TABLE_CONTENT_TYPES = [
   'application/vnd.ms-excel',
   'application/octet-stream',
 ];
-/** The largest table file accepted (a full tariff schedule is a few MB of CSV). */
-export const TABLE_BODY_LIMIT = 32 * 1024 * 1024;
+/** The largest table file accepted by default (CBEC_TABLE_MAX_BYTES; a full tariff schedule is a few MB of CSV). */
+export const TABLE_BODY_LIMIT = TABLE_MAX_BYTES;
 
 const versionSchema = z.object({
   id: z.uuid(),
@@ -70,6 +71,14 @@ function refusal(kind: ReferenceKind, r: ImportResult & { ok: false }): AppError
         `The ${name.en} is identical to the version in force: not imported`,
         details,
       );
+    case 'TABLE_TOO_LARGE':
+      return new AppError(
+        413,
+        'TABLE_TOO_LARGE',
+        `${name.zh}超过导入上限，未导入`,
+        `The ${name.en} is beyond the import limit: not imported`,
+        details,
+      );
     case 'UNREADABLE_FILE':
       return new AppError(422, 'UNREADABLE_FILE', `无法读取${name.zh}文件`, `Cannot read the ${name.en} file`, details);
     default:
@@ -89,6 +98,7 @@ function refusal(kind: ReferenceKind, r: ImportResult & { ok: false }): AppError
  */
 export function tableRoutes(app: App, deps: { tables: ReferenceTables }): void {
   const { tables } = deps;
+  const bodyLimit = tables.limits?.maxBytes ?? TABLE_BODY_LIMIT;
 
   app.get(
     '/api/v1/tables',
@@ -159,16 +169,14 @@ export function tableRoutes(app: App, deps: { tables: ReferenceTables }): void {
   app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     // The table arrives as the raw file (CSV text or an XLSX workbook); its bytes are read as they are.
-    scope.addContentTypeParser(
-      TABLE_CONTENT_TYPES,
-      { parseAs: 'buffer', bodyLimit: TABLE_BODY_LIMIT },
-      (_req, body, done) => done(null, body),
+    scope.addContentTypeParser(TABLE_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
+      done(null, body),
     );
     scope.post(
       '/api/v1/tables/:kind',
       {
         config: { access: only(LOADERS) },
-        bodyLimit: TABLE_BODY_LIMIT,
+        bodyLimit,
         schema: {
           tags,
           summary: 'Load a new version of a reference table (CSV or XLSX); in force at once',
@@ -177,7 +185,8 @@ export function tableRoutes(app: App, deps: { tables: ReferenceTables }): void {
             '`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (the first worksheet, headers in the ' +
             'first row). Columns per kind are listed by `GET /api/v1/tables` and in tables/samples/README.md. ' +
             '201 with the new version; 422 `INVALID_TABLE` with every error (`details[].path` is `line N / column`); ' +
-            '422 `UNREADABLE_FILE` (not UTF-8, not a workbook); 409 `TABLE_UNCHANGED` when identical to the version in ' +
+            '422 `UNREADABLE_FILE` (not UTF-8, not a workbook); 413 `TABLE_TOO_LARGE` beyond CBEC_TABLE_MAX_ROWS rows or ' +
+            'CBEC_TABLE_MAX_BYTES bytes; 409 `TABLE_UNCHANGED` when identical to the version in ' +
             'force; 415 for a JSON body.',
           params: z.object({ kind: z.enum(REFERENCE_KINDS) }),
           querystring: z.strictObject({

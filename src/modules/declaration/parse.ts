@@ -3,7 +3,7 @@
  * the 0001/0002 errors of the data exchange. Pure and synchronous, so that it can run on a worker thread.
  */
 import type { CebMessage } from './ceb/codec.js';
-import { parseCeb, validateCeb } from './ceb/codec.js';
+import { normalizeCeb, parseCeb, validateCeb } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS } from './ceb/definitions.generated.js';
 import { type DxpTransInfo, isDxpMsg, unwrapDxp } from './ceb/dxp.js';
 import type { IntakeError } from './model.js';
@@ -20,6 +20,17 @@ export type Parsed = {
 export type ParseOutcome = { ok: true; parsed: Parsed } | { ok: false; httpStatus: number; errors: IntakeError[] };
 
 const MAX_ERRORS = 200;
+
+/**
+ * A JSON body at the message entry that could not be read (malformed, nested deeper than the limit, a forbidden
+ * `__proto__`/`constructor` key): it is answered with a 0001 format receipt like malformed XML, and kept as text.
+ */
+export class UnreadableJson {
+  constructor(
+    readonly text: string,
+    readonly problem: { zh: string; en: string },
+  ) {}
+}
 
 class Rejected extends Error {
   constructor(readonly errors: IntakeError[]) {
@@ -39,6 +50,7 @@ export function parseDeclaration(body: Uint8Array | unknown, contentType: 'xml' 
 
 function parseOrThrow(body: Uint8Array | unknown, contentType: 'xml' | 'json'): Parsed {
   if (contentType === 'json') {
+    if (body instanceof UnreadableJson) throw new Rejected([{ code: '0001', path: '', message: body.problem }]);
     const m = body as Partial<CebMessage> | null;
     if (
       !m ||
@@ -58,7 +70,8 @@ function parseOrThrow(body: Uint8Array | unknown, contentType: 'xml' | 'json'): 
       (e) => !(e.path === `${message.type}/Signature` && message.signature === undefined),
     );
     if (errors.length) throw new Rejected(errors.map((e) => ({ code: e.code, path: e.path, message: e.message })));
-    return { message, format: 'json', xml: null, transInfo: null, warnings: [] };
+    // values white-space processed as in the XML form, so both forms store the same
+    return { message: normalizeCeb(message), format: 'json', xml: null, transInfo: null, warnings: [] };
   }
   let xml = Buffer.isBuffer(body) ? body : Buffer.from(body as Uint8Array);
   let transInfo: DxpTransInfo | null = null;

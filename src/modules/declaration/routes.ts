@@ -4,7 +4,9 @@ import type { PlatformSigner } from '../../platform/crypto/signing.js';
 import type { App } from '../../platform/http/app.js';
 import { only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import { JSON_MAX_DEPTH, jsonDepthExceeded } from '../../platform/http/validation.js';
 import { buildCeb } from './ceb/codec.js';
+import { UnreadableJson } from './parse.js';
 import type { DeclarationService, FormatReceipt } from './service.js';
 
 const tags = ['declaration 三单申报一口接入'];
@@ -72,9 +74,40 @@ function sender(p: Principal) {
 export function declarationRoutes(
   app: App,
   svc: DeclarationService,
-  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner },
+  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner; jsonMaxDepth?: number },
 ): void {
   app.register(async (scope) => {
+    // The JSON form: a body that cannot be read (malformed, too deep, a __proto__ key) is answered like malformed
+    // XML, with a 0001 format receipt, not the platform's error shape.
+    const maxDepth = opts.jsonMaxDepth ?? JSON_MAX_DEPTH;
+    const json = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: opts.messageBodyLimit },
+      (req, body, done) => {
+        const text = body as string;
+        const at = jsonDepthExceeded(text, maxDepth);
+        if (at >= 0) {
+          const problem = {
+            zh: `JSON 嵌套超过 ${maxDepth} 层（第 ${at + 1} 个字符处）`,
+            en: `JSON nested deeper than ${maxDepth} levels (at character ${at + 1})`,
+          };
+          done(null, new UnreadableJson(text, problem));
+          return;
+        }
+        json(req, text, (err, value) => {
+          if (!err) done(null, value);
+          else {
+            const problem =
+              text.trim() === ''
+                ? { zh: '请求体为空', en: 'The body is empty' }
+                : { zh: `不是合法的 JSON：${err.message}`, en: `Not valid JSON: ${err.message}` };
+            done(null, new UnreadableJson(text, problem));
+          }
+        });
+      },
+    );
     // CEB messages arrive as XML; the body is kept as bytes (the signature covers them exactly).
     scope.addContentTypeParser(
       ['application/xml', 'text/xml'],

@@ -10,6 +10,7 @@ import type { FiledParty, FilingService } from '../filing/service.js';
 import type { CebRecord } from './ceb/codec.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';
 import { isDxpMsg } from './ceb/dxp.js';
+import { importCurrencyErrors } from './currency.js';
 import {
   changeAllowed,
   DECLARANTS,
@@ -38,7 +39,7 @@ import {
   returnInfoOf,
   text,
 } from './model.js';
-import { type Parsed, type ParseOutcome, parseDeclaration } from './parse.js';
+import { type Parsed, type ParseOutcome, parseDeclaration, UnreadableJson } from './parse.js';
 import {
   decodeBody,
   documentRecordEnc,
@@ -164,6 +165,11 @@ export function signingTimeOf(heads: CebRecord[], receivedAt: Date): Date {
 }
 
 /** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
+/** The bytes kept of a JSON message: its text as received when it could not be read, else the parsed value. */
+function jsonRaw(body: unknown): Buffer {
+  return Buffer.from(body instanceof UnreadableJson ? body.text : JSON.stringify(body));
+}
+
 function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
   if (contentType === 'json') {
     const t = (body as { type?: unknown } | null)?.type;
@@ -244,7 +250,7 @@ export class DeclarationService {
 
   async intake(sender: Sender, body: Buffer | unknown, contentType: 'xml' | 'json'): Promise<IntakeAnswer> {
     const messageId = randomUUID();
-    const raw = contentType === 'json' ? Buffer.from(JSON.stringify(body)) : (body as Buffer);
+    const raw = contentType === 'json' ? jsonRaw(body) : (body as Buffer);
     const now = new Date();
     let parsed: Parsed | null = null;
     try {
@@ -401,6 +407,14 @@ export class DeclarationService {
         }
       }
     });
+    // Import currencies are 142 (RMB): currency.ts
+    errors.push(
+      ...importCurrencyErrors(
+        spec,
+        heads,
+        message.records.map((r) => itemsOf(spec, r)),
+      ),
+    );
 
     // The sender is the record's declarant, filed in that role, or its recorded delegate (委托).
     const standings: (Standing | null)[] = rule

@@ -43,6 +43,7 @@ import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import type { PlatformSigner } from '../../platform/crypto/signing.js';
 import type { Database } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
+import { Backoff } from '../../platform/db/outage.js';
 import { loggableError } from '../../platform/http/app.js';
 import { AppError } from '../../platform/http/errors.js';
 import { declReceipts, webhookDeliveries, webhookEndpoints } from './schema.js';
@@ -267,6 +268,8 @@ export class WebhookService {
   private round: Promise<void> | null = null;
   private running = false;
   private generation = 0;
+  /** Rounds failing in a row (the database is down): the loop waits longer before each next one. */
+  private readonly roundBackoff = new Backoff(2_000, 60_000);
   private shutdown = new AbortController();
 
   constructor(
@@ -635,17 +638,23 @@ export class WebhookService {
       await this.round; // the last round of an earlier start() may still be finishing
       if (!this.running || generation !== this.generation) return;
       let full = false;
+      let wait = intervalMs;
       const round = this.deliverDue(new Date(), this.o.batchSize, shutdown.signal).then(
         (r) => {
           full = r.claimed >= this.o.batchSize;
+          this.roundBackoff.succeeded();
         },
-        (err: unknown) => this.o.log?.error({ err: loggableError(err) }, 'webhook delivery round failed'),
+        (err: unknown) => {
+          // the database is down (or a bug): back off, keep the loop alive, resume by itself
+          wait = Math.max(intervalMs, this.roundBackoff.failed());
+          this.o.log?.error({ err: loggableError(err), retryInMs: wait }, 'webhook delivery round failed');
+        },
       );
       this.round = round;
       await round;
       if (this.round === round) this.round = null;
       if (this.running && generation === this.generation) {
-        this.timer = setTimeout(tick, full ? 0 : intervalMs);
+        this.timer = setTimeout(tick, full ? 0 : wait);
         this.timer.unref();
       }
     };

@@ -31,6 +31,7 @@ import { parseCertificate } from '../../platform/crypto/certificate.js';
 import type { PersonalInfoCipher } from '../../platform/crypto/personal-info.js';
 import { sm2Verify } from '../../platform/crypto/sm2.js';
 import type { Database, Queryable, Tx } from '../../platform/db/client.js';
+import { Backoff } from '../../platform/db/outage.js';
 import { type CebMessage, type CebRecord, parseCeb } from '../declaration/ceb/codec.js';
 import type { CebMessageType } from '../declaration/ceb/definitions.generated.js';
 import { isDxpMsg, unwrapDxp, wrapDxp } from '../declaration/ceb/dxp.js';
@@ -263,6 +264,8 @@ export class ConnectedGateway implements IntakeListener {
   private readonly log: GatewayLogger;
   private readonly clock: () => Date;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  /** Outbox drains failing in a row (the database is down): the next waits longer. */
+  private readonly drainBackoff = new Backoff();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -391,7 +394,7 @@ export class ConnectedGateway implements IntakeListener {
   }
 
   private kick(): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || !this.drainBackoff.ready()) return;
     if (this.running) {
       this.kicked = true;
       return;
@@ -402,8 +405,11 @@ export class ConnectedGateway implements IntakeListener {
           this.kicked = false;
           await this.drainOutbox();
         } while (this.kicked && this.state === 'running');
+        this.drainBackoff.succeeded();
       } catch (err) {
-        this.log.error({ err: errorMessage(err) }, 'gateway: outbox drain failed; retried at the next poll');
+        // the database is down (or a bug): back off, keep polling, resume by itself
+        const retryInMs = this.drainBackoff.failed();
+        this.log.error({ err: errorMessage(err), retryInMs }, 'gateway: outbox drain failed; retried after a back-off');
       } finally {
         this.running = null;
       }

@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataDir } from './lock.js';
+import { DatabaseUnreachableError, databaseAddress, outageCause } from './outage.js';
 import * as schema from './schema.js';
 
 /** One database type for both drivers: the drizzle API is the same on PGlite and node-postgres. */
@@ -20,28 +21,118 @@ export type DbHandle = {
   kind: 'pglite' | 'postgres';
   /** Where the data lives: a directory, `memory`, or the PostgreSQL URL without its password. */
   location: string;
-  ping(): Promise<void>;
+  /** `select 1`, failing after `timeoutMs` at the latest (default 2 s): for /readyz. */
+  ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
 export const MIGRATIONS_FOLDER = join(import.meta.dirname, '../../../drizzle');
 
+/**
+ * The bounds that keep a request from hanging on a database that does not answer (CBEC_DB_* settings): every wait
+ * on PostgreSQL ends, and the HTTP layer answers 503 (http/app.ts toAppError).
+ */
+export type PoolTimeouts = {
+  /** Largest number of connections (default 10). */
+  maxConnections?: number;
+  /** Waiting for a connection: opening one, or for a free one in a full pool (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Server side: a statement running longer is cancelled (SQLSTATE 57014) (default 30 s; 0: none). */
+  statementTimeoutMs?: number;
+  /**
+   * Client side: a query without any answer for this long fails and its connection is closed (a server or network
+   * that swallows packets); default statement timeout + 5 s.
+   */
+  queryTimeoutMs?: number;
+  /** Server side: a session idle inside a transaction this long is ended (default 60 s; 0: none). */
+  idleInTransactionTimeoutMs?: number;
+};
+
+export const POOL_DEFAULTS = {
+  maxConnections: 10,
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 30_000,
+  idleInTransactionTimeoutMs: 60_000,
+} as const;
+
 export type OpenOptions =
   | { kind: 'pglite'; dataDir?: string /* undefined = in memory */ }
-  | { kind: 'postgres'; url: string; maxConnections?: number };
+  | ({ kind: 'postgres'; url: string } & PoolTimeouts);
+
+/**
+ * Closes the connection of a query that timed out on the client side: its answer may never come, and a connection
+ * with a query in flight serves no other. pg-pool then drops the client instead of handing it out again (a
+ * transaction releases it without an error). Also keeps an error on a checked-out client (the server ended the
+ * session) from being an unhandled 'error' event: the next query on it fails instead.
+ */
+function guardClient(client: pg.PoolClient): void {
+  client.on('error', () => {});
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const close = (e: unknown) => {
+    if (e instanceof Error && /Query read timeout/.test(e.message)) {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (e: unknown, r: unknown) => {
+        close(e);
+        (callback as (e: unknown, r: unknown) => void)(e, r);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) {
+      return result.catch((e: unknown) => {
+        close(e);
+        throw e;
+      });
+    }
+    return result;
+  };
+}
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (opts.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
+    const statementTimeout = opts.statementTimeoutMs ?? POOL_DEFAULTS.statementTimeoutMs;
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.maxConnections ?? POOL_DEFAULTS.maxConnections,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? POOL_DEFAULTS.connectTimeoutMs,
+      query_timeout: opts.queryTimeoutMs ?? (statementTimeout > 0 ? statementTimeout + 5_000 : 35_000),
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+      ...((opts.idleInTransactionTimeoutMs ?? POOL_DEFAULTS.idleInTransactionTimeoutMs) > 0
+        ? {
+            idle_in_transaction_session_timeout:
+              opts.idleInTransactionTimeoutMs ?? POOL_DEFAULTS.idleInTransactionTimeoutMs,
+          }
+        : {}),
+      keepAlive: true,
+    });
     pool.on('error', () => {}); // idle client errors surface on the next query
+    pool.on('connect', guardClient);
+    // PostgreSQL must answer before anything else runs: an outage at start-up is then reported as what it is
+    // ("cannot reach the database at host:port: ECONNREFUSED"), not as the first migration statement that failed.
+    try {
+      await pool.query('select 1');
+    } catch (e) {
+      await pool.end().catch(() => {});
+      const cause = outageCause(e);
+      const address = databaseAddress(opts.url);
+      if (cause) throw new DatabaseUnreachableError(address, cause === 'timeout' ? 'no answer (timeout)' : cause);
+      const code = (e as { code?: string }).code;
+      throw new Error(
+        `无法使用数据库 ${address} / cannot use the database at ${address}: ${(e as Error).message}${code ? ` (${code})` : ''}`,
+      );
+    }
     const db = drizzlePg(pool, { schema });
     return {
       db,
       kind: 'postgres',
       location: opts.url.replace(/:[^:@/]*@/, ':***@'),
-      ping: async () => {
-        await pool.query('select 1');
-      },
+      ping: (timeoutMs = 2_000) => bounded(pool.query('select 1'), timeoutMs),
       close: () => pool.end(),
     };
   }
@@ -54,9 +145,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       db,
       kind: 'pglite',
       location: opts.dataDir ?? 'memory',
-      ping: async () => {
-        await client.query('select 1');
-      },
+      ping: (timeoutMs = 2_000) => bounded(client.query('select 1'), timeoutMs),
       close: async () => {
         try {
           await client.close();
@@ -68,6 +157,19 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   } catch (e) {
     release();
     throw e;
+  }
+}
+
+/** Resolves when `p` does, fails when it does or after `ms` (the work itself goes on, bounded by the pool's own). */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database ping: timeout after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -16,9 +16,16 @@ import {
 import type { Logger } from 'pino';
 import type { core } from 'zod';
 import type { Actor } from '../audit/audit.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/outage.js';
 import { authorizeHook, type Principal } from './auth.js';
 import { AppError, errorBody } from './errors.js';
-import { forbiddenTextDetails, issuesToDetails } from './validation.js';
+import {
+  forbiddenTextDetails,
+  issuesToDetails,
+  JSON_MAX_DEPTH,
+  jsonDepthExceeded,
+  jsonTooDeepError,
+} from './validation.js';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -35,6 +42,8 @@ export type AppOptions = {
   authenticate(req: FastifyRequest): Promise<Principal>;
   webDist?: string;
   version: string;
+  /** Deepest nesting of arrays and objects in a JSON body (CBEC_JSON_MAX_DEPTH); deeper bodies are 400. */
+  jsonMaxDepth?: number;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -102,11 +111,23 @@ export function toAppError(err: unknown): AppError {
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError(fe.statusCode, 'BAD_REQUEST', '请求无效', fe.message || 'Bad request');
   }
+  // The database refused, timed out or is shutting down (platform/db/outage.ts): 503, to be retried.
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   return new AppError(
     500,
     'INTERNAL',
     '服务器内部错误，请凭请求编号联系平台运维',
     'Internal error: quote the request id to the operators',
+  );
+}
+
+/** The 503 for a database outage; the error handler adds `Retry-After`. */
+export function databaseUnavailable(): AppError {
+  return new AppError(
+    503,
+    'DATABASE_UNAVAILABLE',
+    '数据库暂时无法访问，请稍后重试',
+    'The database is not answering at the moment: try again shortly',
   );
 }
 
@@ -148,6 +169,27 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         .send(errorBody(e, req.id));
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  // JSON bodies: Fastify's parser (secure-json-parse: __proto__ and constructor keys refused), after a linear
+  // depth check, so that no recursive walk over the body (ours, zod's, the codec's) can overflow the stack.
+  const maxDepth = opts.jsonMaxDepth ?? JSON_MAX_DEPTH;
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const at = jsonDepthExceeded(body as string, maxDepth);
+    if (at >= 0) done(jsonTooDeepError(maxDepth, at), undefined);
+    else defaultJson(req, body as string, done);
+  });
+
+  // Set before any plugin is registered: an encapsulated plugin (swagger-ui's /docs routes) keeps the handler that
+  // was in force when it was registered, and would answer with Fastify's own error shape otherwise.
+  app.setErrorHandler((err, req, reply) => {
+    const e = toAppError(err);
+    if (e.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: loggableError(err) }, 'database unavailable');
+    else if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
+    if (e.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    reply.status(e.status).send(errorBody(e, req.id));
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -200,12 +242,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     reply.header('x-content-type-options', 'nosniff');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
-  });
-
-  app.setErrorHandler((err, req, reply) => {
-    const e = toAppError(err);
-    if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
-    reply.status(e.status).send(errorBody(e, req.id));
   });
 
   const webDist = opts.webDist;

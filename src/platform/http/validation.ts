@@ -1,5 +1,5 @@
 import { type core, type ZodError, z } from 'zod';
-import type { ErrorDetail } from './errors.js';
+import { AppError, type ErrorDetail } from './errors.js';
 
 const zh = z.locales.zhCN();
 const en = z.locales.en();
@@ -122,6 +122,9 @@ const FORBIDDEN_TEXT =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** The deepest the forbidden-text walk goes; CBEC_JSON_MAX_DEPTH may not exceed it. */
+export const FORBIDDEN_WALK_DEPTH = 1000;
+
 /** Every string in a parsed JSON value, query or params object that holds a forbidden character, as field details. */
 export function forbiddenTextDetails(
   value: unknown,
@@ -129,7 +132,8 @@ export function forbiddenTextDetails(
   out: ErrorDetail[] = [],
   depth = 0,
 ): ErrorDetail[] {
-  if (out.length >= 50 || depth > 64) return out;
+  // (bodies are at most CBEC_JSON_MAX_DEPTH deep, ≤ FORBIDDEN_WALK_DEPTH: the parser refuses deeper ones)
+  if (out.length >= 50 || depth > FORBIDDEN_WALK_DEPTH) return out;
   if (typeof value === 'string') {
     if (FORBIDDEN_TEXT.test(value)) {
       out.push({
@@ -149,4 +153,50 @@ export function forbiddenTextDetails(
     }
   }
   return out;
+}
+
+/** Default deepest nesting of arrays and objects accepted in a JSON body (CBEC_JSON_MAX_DEPTH). */
+export const JSON_MAX_DEPTH = 64;
+
+/**
+ * The offset at which a JSON text nests arrays and objects deeper than `maxDepth`, or -1 when it does not. A
+ * linear scan over the text (strings and their escapes skipped), done before parsing: nothing recursive (the
+ * forbidden-text walk, zod, the codec, JSON.stringify of the stored body) ever sees a value deeper than the limit.
+ * Malformed text is left for the parser to report.
+ */
+export function jsonDepthExceeded(text: string, maxDepth: number): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** The 400 for a JSON body nested deeper than the limit, in the platform's error shape. */
+export function jsonTooDeepError(maxDepth: number, offset: number): AppError {
+  return new AppError(
+    400,
+    'JSON_TOO_DEEP',
+    `请求体 JSON 嵌套超过 ${maxDepth} 层`,
+    `The JSON body is nested deeper than ${maxDepth} levels`,
+    [
+      {
+        path: '',
+        message: `第 ${offset + 1} 个字符处嵌套超过 ${maxDepth} 层`,
+        messageEn: `nesting deeper than ${maxDepth} levels at character ${offset + 1}`,
+        code: 'JSON_TOO_DEEP',
+      },
+    ],
+  );
 }

@@ -659,6 +659,34 @@ export function validateCeb(message: CebMessage): CebError[] {
   return c.errors;
 }
 
+/**
+ * The message with every field value white-space processed as its XSD type says (what parseCeb does for XML), so
+ * that the JSON form is stored as the XML form would be: `" 138.36\n"` becomes `"138.36"`. Call it on a message
+ * that validateCeb accepted (values of the wrong shape are left as they are).
+ */
+export function normalizeCeb(message: CebMessage): CebMessage {
+  const def = Object.hasOwn(CEB_MESSAGE_DEFS, message.type) ? CEB_MESSAGE_DEFS[message.type] : undefined;
+  if (!def) return message;
+  const m = message as unknown as Record<string, Json>;
+  const out: Record<string, Json> = { ...m };
+  for (const d of def.children) {
+    const key = messageKey(def, d.name);
+    if (m[key] !== undefined) out[key] = normalizeNode(m[key], d);
+  }
+  return out as unknown as CebMessage;
+}
+
+function normalizeNode(value: Json, def: CebNodeDef): Json {
+  if (Array.isArray(value)) return value.map((v) => normalizeNode(v, def));
+  if (def.kind === 'field') return typeof value === 'string' ? normalizeValue(value, def.type) : value;
+  if (def.kind !== 'group' || !isObject(value)) return value;
+  const out: Record<string, Json> = { ...value };
+  for (const child of def.children) {
+    if (value[child.name] !== undefined) out[child.name] = normalizeNode(value[child.name], child);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Building
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * ceb-messages.md §2.3: decimals are N19,5-style xs:decimal and stay strings end to end; appTime is
  * YYYYMMDDhhmmss, returnTime YYYYMMDDhhmmssSSS, declTime/ieDate YYYYMMDD.
  */
+import { checkDecimalText, type DecimalGrammar, fitsGrammar, N19_5 } from '../../../kernel/money.js';
 import type { CebSimpleType } from './definition-types.js';
 
 export interface Problem {
@@ -15,11 +16,17 @@ const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
 const XS_DATE = /^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/;
 const XS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
-/** XSD whiteSpace processing; decimal, int and dates always collapse. */
+/**
+ * XSD whiteSpace processing; decimal, int and dates always collapse. Only XML white space (space, tab, CR, LF) is
+ * collapsed, as XSD says: a full-width or no-break space stays in the value (and is then refused where the type
+ * does not allow it, e.g. in a decimal).
+ */
 export function normalizeValue(value: string, type: CebSimpleType): string {
   const collapse = type.whiteSpace === 'collapse' || type.base !== 'string' || type.dateFormat !== undefined;
   if (collapse) {
-    return typeof value === 'string' && isCollapsed(value) ? value : value.replace(/[ \t\r\n]+/g, ' ').trim();
+    return typeof value === 'string' && isCollapsed(value)
+      ? value
+      : value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
   }
   if (type.whiteSpace === 'replace') return value.replace(/[\t\r\n]/g, ' ');
   return value;
@@ -27,7 +34,7 @@ export function normalizeValue(value: string, type: CebSimpleType): string {
 
 /**
  * Whether collapsing would leave `value` unchanged (the common case, checked without allocating): no tab, CR or
- * LF, no two spaces in a row, and nothing String#trim would remove.
+ * LF, no two spaces in a row, no space first or last.
  */
 function isCollapsed(value: string): boolean {
   let space = false;
@@ -41,7 +48,7 @@ function isCollapsed(value: string): boolean {
       space = false;
     }
   }
-  return value.trim() === value;
+  return value.length === 0 || (value.charCodeAt(0) !== 0x20 && value.charCodeAt(value.length - 1) !== 0x20);
 }
 
 /** Counts digits the way xs:decimal's totalDigits/fractionDigits do (on the value: no leading or trailing zeros). */
@@ -162,22 +169,9 @@ export function valueProblem(value: string, type: CebSimpleType): Problem | null
   }
   switch (type.base) {
     case 'decimal': {
-      if (!scanDecimal(value)) return { zh: `“${value}”不是有效的数值`, en: `'${value}' is not a decimal number` };
-      const digits = { total: scannedTotal, fraction: scannedFraction };
-      if (type.fractionDigits !== undefined && digits.fraction > type.fractionDigits) {
-        const spec = decimalSpec(type);
-        return {
-          zh: `“${value}”小数位数为${digits.fraction}，最多${type.fractionDigits}位（${spec}）`,
-          en: `'${value}' has ${digits.fraction} fraction digits, at most ${type.fractionDigits} allowed (${spec})`,
-        };
-      }
-      if (type.totalDigits !== undefined && digits.total > type.totalDigits) {
-        const spec = decimalSpec(type);
-        return {
-          zh: `“${value}”有效数字为${digits.total}位，最多${type.totalDigits}位（${spec}）`,
-          en: `'${value}' has ${digits.total} digits, at most ${type.totalDigits} allowed (${spec})`,
-        };
-      }
+      // The one decimal grammar (kernel/money.ts): N19,5 for every CEB decimal; no sign, no space, no exponent.
+      const problem = checkDecimalText(value, grammarOf(type));
+      if (problem) return { zh: problem.messageZh, en: problem.messageEn };
       break;
     }
     case 'int': {
@@ -238,8 +232,12 @@ export function valueProblem(value: string, type: CebSimpleType): Problem | null
   return null;
 }
 
-function decimalSpec(type: CebSimpleType): string {
-  return `N${type.totalDigits ?? ''}${type.fractionDigits !== undefined ? `,${type.fractionDigits}` : ''}`;
+/** The decimal grammar of a type: its totalDigits/fractionDigits, N19,5 where the XSD says nothing. */
+function grammarOf(type: CebSimpleType): DecimalGrammar {
+  return {
+    totalDigits: type.totalDigits ?? N19_5.totalDigits,
+    fractionDigits: type.fractionDigits ?? N19_5.fractionDigits,
+  };
 }
 
 /**
@@ -267,15 +265,15 @@ const fieldChecks = new WeakMap<CebSimpleType, (value: string) => Problem | null
  */
 function fastAccept(type: CebSimpleType): ((value: string) => boolean) | null {
   if (type.fixed !== undefined || type.enumeration || type.pattern || type.whiteSpace === 'replace') return null;
-  const { totalDigits, fractionDigits } = type;
+  const { totalDigits } = type;
   switch (type.base) {
     case 'decimal':
-      // A decimal has no white space, so normalising leaves it as it is.
+      // A decimal of the grammar has no white space, so normalising leaves it as it is.
       if (type.dateFormat) return null;
-      return (value) =>
-        scanDecimal(value) &&
-        (fractionDigits === undefined || scannedFraction <= fractionDigits) &&
-        (totalDigits === undefined || scannedTotal <= totalDigits);
+      {
+        const grammar = grammarOf(type);
+        return (value) => fitsGrammar(value, grammar);
+      }
     case 'int':
       if (type.dateFormat) return null;
       // Up to 9 digits is always a 32-bit integer; scanDecimal counts the digits as decimalDigits does.
