@@ -11,6 +11,7 @@ import { SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
 import { tableRoutes } from '../modules/clearance/table-routes.js';
 import { creditRoutes } from '../modules/credit/routes.js';
 import { CreditService } from '../modules/credit/service.js';
+import { MessageBodies } from '../modules/declaration/body-reads.js';
 import { ParsePool } from '../modules/declaration/parse-pool.js';
 import { declarationRoutes } from '../modules/declaration/routes.js';
 import { DeclarationService } from '../modules/declaration/service.js';
@@ -274,6 +275,7 @@ export async function createApp(p: Platform): Promise<App> {
   declarationRoutes(app, p.declaration, {
     messageBodyLimit: p.config.messageBodyLimit,
     receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),
+    bodies: new MessageBodies(p.dbh.db, p.pi, p.audit),
   });
   await registerWebhooks(app, {
     db: p.dbh.db,

@@ -239,7 +239,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/v1/messages/:id': { access: MESSAGE_READERS, req: () => ({ url: `/api/v1/messages/${randomUUID()}` }) },
   'GET /api/v1/messages/:id/body': {
     access: MESSAGE_READERS,
-    req: () => ({ url: `/api/v1/messages/${randomUUID()}/body` }),
+    req: () => ({ url: `/api/v1/messages/${randomUUID()}/body?purpose=matrix` }),
   },
   'GET /api/v1/receipts': { access: DECLARANTS, req: () => ({ url: '/api/v1/receipts?after=0&limit=1' }) },
 

@@ -500,8 +500,22 @@ export const api = {
   messages: {
     list: (q: MessageQuery) => request<Page<MessageSummary>>('GET', '/messages', undefined, { ...q }),
     get: (id: string) => request<{ message: MessageDetail; receipts: Receipt[] }>('GET', `/messages/${enc(id)}`),
-    /** Where the raw body (the message exactly as received) is downloaded from. */
-    bodyUrl: (id: string) => `/api/v1/messages/${enc(id)}/body`,
+    /** The raw body, read for a stated purpose (it holds personal data: every read is audited). */
+    body: async (id: string, purpose: string): Promise<string> => {
+      const path = `/messages/${enc(id)}/body`;
+      const res = await send('GET', buildUrl(path, { purpose }), { accept: 'application/xml, application/json' });
+      const text = await res.text();
+      if (!res.ok) {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        throw failure(path, res.status, json);
+      }
+      return text;
+    },
     upload: uploadMessage,
   },
   webhooks: {

@@ -1,9 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { PlatformSigner } from '../../platform/crypto/signing.js';
-import type { App } from '../../platform/http/app.js';
+import { type App, actorOf } from '../../platform/http/app.js';
 import { only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import type { MessageBodies } from './body-reads.js';
 import { buildCeb } from './ceb/codec.js';
 import type { DeclarationService, FormatReceipt } from './service.js';
 
@@ -54,6 +55,18 @@ function receiptXml(type: string, record: unknown): string {
   }
 }
 
+/**
+ * Why a reader opens a raw body (it holds personal data): a short reason, required, kept in the audit trail.
+ */
+const PURPOSE_MISSING =
+  '请说明查看原始报文的用途（purpose，2 至 200 个字符）/ state the purpose of reading the raw message (purpose, 2 to 200 characters)';
+export const purposeSchema = z
+  .string({ error: PURPOSE_MISSING })
+  .trim()
+  .min(2, { error: PURPOSE_MISSING })
+  .max(200, { error: '用途说明不能超过 200 个字符 / the purpose must be at most 200 characters' })
+  .describe('Why you read the raw message (it holds personal data): 2 to 200 characters, kept in the audit trail');
+
 function sender(p: Principal) {
   const uscc = tenantOf(p);
   if (!uscc) throw AppError.forbidden();
@@ -63,7 +76,7 @@ function sender(p: Principal) {
 export function declarationRoutes(
   app: App,
   svc: DeclarationService,
-  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner },
+  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner; bodies: MessageBodies },
 ): void {
   app.register(async (scope) => {
     // CEB messages arrive as XML; the body is kept as bytes (the signature covers them exactly).
@@ -172,12 +185,15 @@ export function declarationRoutes(
       config: { access: only(READERS) },
       schema: {
         tags,
-        summary: 'The message exactly as received (it holds personal data: access is audited by role)',
+        summary:
+          'The message exactly as received. It holds personal data: state the purpose; every read is audited ' +
+          '(reader, role, message, sender, purpose)',
         params: z.object({ id: z.uuid() }),
+        querystring: z.strictObject({ purpose: purposeSchema }),
       },
     },
     async (req, reply) => {
-      const r = await svc.rawBody(tenantOf(req.principal), req.params.id);
+      const r = await opts.bodies.read(actorOf(req), tenantOf(req.principal), req.params.id, req.query.purpose);
       if (!r) throw AppError.notFound('message', '报文');
       return reply
         .type(r.format === 'json' ? 'application/json' : 'application/xml')

@@ -431,6 +431,18 @@ const en: Messages = {
     answer: 'Synchronous receipt',
     httpStatus: 'HTTP status',
     download: 'Download the raw message',
+    purposeTitle: 'Why do you open the raw message?',
+    purposeIntro:
+      'The raw message holds personal data (ID numbers, phones). State the purpose: every download is recorded in the audit log (reader, role, message, purpose).',
+    purpose: 'Purpose',
+    purposeOk: 'Download',
+    purposeRequired: 'State the purpose',
+    purposeLength: 'The purpose has 2 to 200 characters',
+    purposePreset: {
+      check: 'Checking the declared data',
+      refusal: 'Investigating a refusal',
+      supervision: 'Supervisory check',
+    },
     errors: 'Why it was refused',
     errorCount: '{{count}} problem(s)',
     warnings: 'Warnings',
