@@ -115,6 +115,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       matchTimeoutMs: config.matchTimeoutMinutes * 60_000,
       inspectionBaseRate: Decimal.parse(config.inspectionRate),
       amountTolerance: Decimal.parse(config.matchAmountTolerance),
+      quotaChecks: { perMinute: config.quotaChecksPerMinute, perBuyerPerDay: config.quotaChecksPerBuyerPerDay },
       log,
     });
     // One decides: the emulated engine, or customs through the gateway (connected mode).

@@ -331,7 +331,8 @@ const POLICY: Record<string, Policy> = {
     access: ['api_key', 'enterprise_admin', 'enterprise_operator'],
     req: () => ({
       url: '/api/v1/quota/check',
-      payload: { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X', consent: false },
+      // no amount and no consent: 400 after authorisation, nothing checked
+      payload: { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X' },
     }),
   },
 

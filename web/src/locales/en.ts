@@ -738,15 +738,26 @@ const en: Messages = {
   quota: {
     title: 'Quota pre-check',
     intro:
-      "Before checkout, with the buyer's consent, the platform checks the buyer's remaining annual quota for cross-border retail imports and whether this order fits. Only the remaining quota is shown, never the purchases.",
+      "Before checkout, whether this order fits the buyer's annual quota for cross-border retail imports. For e-commerce platforms and enterprises only, and only for a buyer of one of your declared orders or with the buyer's consent (recorded with its reference and audited); the amount left only when the buyer asks for it, never the purchases.",
     buyerName: "Buyer's name",
     idType: 'ID type',
     idCard: 'Resident ID card',
     buyerIdNumber: 'ID number',
     amount: "This order's dutiable total (RMB)",
-    amountHint: 'Optional: tells whether this order fits',
-    consent: 'The buyer consents to this quota check',
-    consentRequired: 'The buyer must consent',
+    amountHint: 'The check answers whether this amount fits the single-order limit and what is left of the year',
+    amountRequired: "Enter the order's amount",
+    basis: 'Basis',
+    basisOrder: 'A buyer of one of our declared orders',
+    basisConsent: 'The buyer consents',
+    basisHint: {
+      order: 'The platform checks that this person bought in one of your declared orders',
+      consent:
+        "A new buyer must consent. Give your consent record's reference: the consent is audited, holds for 24 hours, and one reference names one buyer",
+    },
+    consentReference: 'Consent reference',
+    consentReferenceHint: "Your reference of the buyer's consent record (customs may ask to see it)",
+    consentRequired: "Enter the reference of the buyer's consent",
+    showRemaining: 'The buyer asks to see what is left this year',
     nameRequired: "Enter the buyer's name",
     idRequired: 'Enter the ID number',
     idFormat: 'An ID card number has 15 or 18 characters',
@@ -761,8 +772,9 @@ const en: Messages = {
     fits: 'This order of {{amount}} fits the quota',
     notFits: 'This order of {{amount}} does not fit the quota',
     overSingle: 'over the single-order limit of {{limit}}',
-    overRemaining: 'over the remaining quota of {{remaining}}',
-    privacy: 'The platform keeps no identity data of this check and shows no purchases.',
+    overAnnual: 'over what is left of the annual quota',
+    privacy:
+      'Every check is audited (the buyer by keyed hash only, no identity data); the platform shows no purchases.',
   },
   review: {
     title: 'Review & inspection',
