@@ -29,6 +29,7 @@ import {
 import { identityRoutes } from '../modules/identity/routes.js';
 import { IdentityService } from '../modules/identity/service.js';
 import { AuditTrail } from './audit/audit.js';
+import { actionsOf, departmentOfRole } from './audit/domains.js';
 import type { Config } from './config.js';
 import { loadOrCreatePiKey } from './crypto/key-file.js';
 import { PersonalInfoCipher } from './crypto/personal-info.js';
@@ -244,7 +245,7 @@ export async function createApp(p: Platform): Promise<App> {
       config: { access: only(['platform_admin', ...OFFICER_ROLES]) },
       schema: {
         tags: ['platform'],
-        summary: 'Audit trail (审计日志)',
+        summary: "Audit trail (审计日志): an officer reads their department's domain, the platform admin everything",
         querystring: z.strictObject({
           action: z.string().max(64).optional(),
           enterpriseUscc: z.string().max(18).optional(),
@@ -255,8 +256,14 @@ export async function createApp(p: Platform): Promise<App> {
       },
     },
     async (req) => {
-      const { items, total } = await p.audit.list(req.query);
-      return { items: items.map(({ prevHash: _p, ...r }) => ({ ...r, at: r.at.toISOString() })), total };
+      // officers read their department's domain; the platform admin reads everything
+      const department = req.principal.kind === 'user' ? departmentOfRole(req.principal.role) : null;
+      const { items, total } = await p.audit.list({ ...req.query, ...(department ? { department } : {}) });
+      return {
+        items: items.map(({ prevHash: _p, ...r }) => ({ ...r, at: r.at.toISOString() })),
+        total,
+        domain: department ? { department, actions: actionsOf(department) } : null,
+      };
     },
   );
 

@@ -213,6 +213,12 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await expect.poll(() => audit.count()).toBe(1);
     expect(await audit.first().textContent()).toContain('查验决定');
     expect(await audit.first().textContent()).toContain('开箱查验，货证相符');
+    // a customs officer reads the domain of customs: the notice names it
+    const domain = officer.getByTestId('audit-domain');
+    await domain.waitFor();
+    expect(await domain.textContent()).toContain('显示本部门（海关');
+    expect(await domain.textContent()).toContain('查验决定');
+    await shot(officer, 'console-audit-domain');
 
     // ---- enterprise: 放行 and the tax bill --------------------------------------------------------------------
     await ent.goto(`${base}/portal/clearance`);

@@ -132,6 +132,12 @@ export interface UserRecord {
   createdAt: string;
 }
 
+/** An officer's view of the audit log: the department and the actions of its domain (null: the admin, everything). */
+export interface AuditDomain {
+  department: 'customs' | 'tax' | 'forex' | 'commerce' | 'finance';
+  actions: string[];
+}
+
 export interface AuditEntry {
   seq: number | string;
   at: string;
@@ -547,7 +553,7 @@ export const api = {
   },
   audit: {
     list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string; targetId?: string }) =>
-      request<Page<AuditEntry>>('GET', '/audit', undefined, q),
+      request<Page<AuditEntry> & { domain: AuditDomain | null }>('GET', '/audit', undefined, q),
   },
 };
 

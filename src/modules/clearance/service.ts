@@ -882,7 +882,7 @@ export class ClearanceService implements IntakeListener {
       }
       await this.flush(tx, p);
       await this.audit.append(tx, actor, {
-        action: `clearance.${list.status}-decided`,
+        action: `clearance.${list.status as 'review' | 'inspection'}-decided`,
         targetType: 'inventory',
         targetId: list.invtNo ?? list.id,
         summary: { decision: input.decision, note: input.note },

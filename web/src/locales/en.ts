@@ -140,7 +140,9 @@ const en: Messages = {
       'return-arrived': 'Return arrival confirmed',
       'tax-consolidated': 'Tax paid (consolidated)',
       'bonded-entry': 'Bonded entry',
+      'quota-checked': 'Quota pre-check',
     },
+    declaration: { 'body-read': 'Raw message read' },
   },
   nav: {
     home: 'Home',
@@ -398,6 +400,8 @@ const en: Messages = {
     details: 'Details',
     filterAction: 'Action',
     filterUscc: 'Credit code',
+    domain: "The audit entries of your department's domain ({{department}}):",
+    domainEmpty: 'Your department has no audited actions yet (the forex and finance modules are planned).',
   },
   decl: {
     title: 'Message log',

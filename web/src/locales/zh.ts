@@ -138,7 +138,9 @@ const zh = {
       'return-arrived': '确认退货运抵',
       'tax-consolidated': '汇总缴纳税款',
       'bonded-entry': '保税入区',
+      'quota-checked': '额度预检',
     },
+    declaration: { 'body-read': '查看原始报文' },
   },
   nav: {
     home: '首页',
@@ -390,6 +392,8 @@ const zh = {
     details: '详细信息',
     filterAction: '操作类型',
     filterUscc: '统一社会信用代码',
+    domain: '显示本部门（{{department}}）职责范围内的审计记录：',
+    domainEmpty: '本部门暂无审计事项（外汇、金融业务模块尚未上线）。',
   },
   decl: {
     title: '报文日志',
