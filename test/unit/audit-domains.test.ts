@@ -49,7 +49,7 @@ describe('audit domains: every action belongs to a department’s domain (or to 
     expect(missing).toEqual([]);
   });
 
-  it('every template action (filing.${decision}, clearance.${stage}-decided) has mapped actions of its form', () => {
+  it('every template action (filing.<decision>, clearance.<stage>-decided) has mapped actions of its form', () => {
     const { templates } = actionsInSources();
     expect(templates.size).toBeGreaterThanOrEqual(2);
     for (const [template, file] of templates) {
