@@ -97,7 +97,7 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb example', () => {
     expect(unsigned.stdout).toBe('');
     const signer = makeSm2Signer(PARTIES.logistics);
     const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
-    writeFileSync(join(dir, 'k.pem'), signer.privateKey);
+    writeFileSync(join(dir, 'k.pem'), signer.privateKey as string);
     writeFileSync(join(dir, 'c.pem'), signer.certificatePem);
     const r = run('ceb', 'example', 'list', '--sign-key', join(dir, 'k.pem'), '--sign-cert', join(dir, 'c.pem'));
     expect(r.status, r.stderr).toBe(0);
