@@ -39,6 +39,7 @@ import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
 import { seedDemoClearance } from './demo-clearance.js';
 import { type App, buildApp } from './http/app.js';
 import { OFFICER_ROLES, only } from './http/auth.js';
+
 import { createLogger } from './log.js';
 
 export const ROOT_DIR = join(import.meta.dirname, '../..');
@@ -198,8 +199,32 @@ export async function prepare(p: Platform): Promise<StartupReport> {
   return { admin, demo };
 }
 
+const auditPageSchema = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      actorUserId: z.string().nullable(),
+      actorName: z.string().nullable(),
+      actorRole: z.string().nullable(),
+      enterpriseUscc: z.string().nullable(),
+      action: z.string(),
+      targetType: z.string().nullable(),
+      targetId: z.string().nullable(),
+      summary: z.unknown(),
+      requestId: z.string().nullable(),
+      hash: z.string(),
+    }),
+  ),
+  total: z.number().int(),
+  domain: z
+    .object({ department: z.enum(OFFICER_ROLES), actions: z.array(z.string()) })
+    .nullable()
+    .describe("An officer's view: the department and the actions of its domain; null for the platform admin (all)"),
+});
+
 /** The HTTP application: health, keys, audit and every module's routes. */
-export async function createApp(p: Platform): Promise<App> {
+export async function createApp(p: Platform, opts: { strictResponses?: boolean } = {}): Promise<App> {
   const webDist = join(ROOT_DIR, 'web/dist');
   const app = await buildApp({
     logger: p.log,
@@ -207,18 +232,37 @@ export async function createApp(p: Platform): Promise<App> {
     authenticate: (req) => p.identity.authenticate(req),
     webDist,
     version: VERSION,
+    ...(opts.strictResponses ? { strictResponses: true } : {}),
   });
 
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Process is up' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Process is up',
+        response: { 200: z.object({ status: z.string().describe('ok') }) },
+      },
+    },
     async () => ({
       status: 'ok',
     }),
   );
   app.get(
     '/readyz',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Database is reachable' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Database is reachable',
+        response: {
+          200: z.object({ status: z.string().describe('ready'), database: z.enum(['pglite', 'postgres']) }),
+          // (its own shape: load balancers read `status`)
+          503: z.object({ status: z.string().describe('unavailable'), database: z.enum(['pglite', 'postgres']) }),
+        },
+      },
+    },
     async (_req, reply) => {
       try {
         await p.dbh.ping();
@@ -232,7 +276,24 @@ export async function createApp(p: Platform): Promise<App> {
     '/.well-known/cbec-zone/keys',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: "This zone's public keys (SM2), for verifying its signed records" },
+      schema: {
+        tags: ['platform'],
+        summary: "This zone's public keys (SM2), for verifying its signed records",
+        response: {
+          200: z.object({
+            zone: z.object({ code: z.string(), name: z.string() }),
+            keys: z.array(
+              z.object({
+                keyId: z.string(),
+                purpose: z.string(),
+                algorithm: z.string(),
+                publicKey: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
     },
     async () => ({
       zone: { code: p.config.zoneCode, name: p.config.zoneName },
@@ -253,6 +314,7 @@ export async function createApp(p: Platform): Promise<App> {
           page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: auditPageSchema },
       },
     },
     async (req) => {

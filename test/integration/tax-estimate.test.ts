@@ -72,7 +72,10 @@ describe('tax estimate API', () => {
       const res = await estimate({ items: [{ hsCode: '6109100021', price: '100.00', qty }], freight: '0' });
       expect(res.statusCode, `${qty}: ${res.body}`).toBe(400);
       const d = res.json().error.details;
-      expect(d.map((x: { path: string }) => x.path), String(qty)).toEqual(['items.0.qty']);
+      expect(
+        d.map((x: { path: string }) => x.path),
+        String(qty),
+      ).toEqual(['items.0.qty']);
       expect(d[0].message).toMatch(/[\u4e00-\u9fff]/);
     }
     // amounts stay decimal strings: a JSON number for freight or insurance is still refused

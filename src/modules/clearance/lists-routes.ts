@@ -108,6 +108,33 @@ const quotaAnswerSchema = z.object({
   remaining: z.string().optional().describe("Only when the buyer's consent asked for it"),
 });
 
+const taxBillSchema = z.object({
+  taxNo: z.string(),
+  invtNo: z.string(),
+  assureCode: z.string(),
+  ebcCode: z.string(),
+  customsTax: z.string(),
+  valueAddedTax: z.string(),
+  consumptionTax: z.string(),
+  total: z.string(),
+  netted: z.string(),
+  payable: z.string(),
+  status: z.string().describe('1 已生成, 2 已汇总, 3 作废'),
+  releasedOn: z.string(),
+  dueFrom: z.string(),
+  dueTo: z.string(),
+  entDutyNo: z.string().nullable(),
+  items: z.unknown().describe("The bill's lines (CEB816 TaxListRd)"),
+});
+
+const replaySide = z.object({
+  outcome: z.string(),
+  reasons: z.array(z.string()),
+  draw: z.string().nullable(),
+  tax: z.string().nullable(),
+  rulesVersion: z.string(),
+});
+
 /** The tenant of an enterprise caller, or a 400 when an officer must name the enterprise. */
 function enterpriseOf(tenant: string | null, named: string | undefined): string {
   const uscc = tenant ?? named;
@@ -173,6 +200,7 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
           "Replay the engine's decision on a list from what it recorded (rules, table versions, credit, quota, seed): " +
           'does it come out the same?',
         params: idParam,
+        response: { 200: z.object({ recorded: replaySide, replayed: replaySide, same: z.boolean() }) },
       },
     },
     async (req) => {
@@ -225,6 +253,9 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: 'Electronic tax bills (电子税单, CEB816) with their status (1 已生成, 2 已汇总, 3 作废)',
         querystring: z.strictObject({ status: z.enum(['1', '2', '3']).optional(), month: month.optional(), ...page }),
+        response: {
+          200: z.object({ items: z.array(taxBillSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+        },
       },
     },
     async (req) => ({
@@ -244,6 +275,20 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
           "A guarantor's consolidated tax for a month (汇总征税): bills whose days 31-45 after release open in the month, " +
           'netted by returns, voided by cancellations',
         querystring: z.strictObject({ month, uscc: z.string().length(18).optional() }),
+        response: {
+          200: z.object({
+            month: z.string(),
+            bills: z.array(taxBillSchema),
+            totals: z.object({
+              assessed: z.string(),
+              netted: z.string(),
+              voided: z.string(),
+              payable: z.string(),
+              consolidated: z.string(),
+            }),
+            window: z.object({ from: z.string(), to: z.string() }).nullable(),
+          }),
+        },
       },
     },
     async (req) => svc.taxDue(enterpriseOf(tenantOf(req.principal), req.query.uscc), req.query.month),
@@ -257,6 +302,14 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: "The guarantor pays a month's consolidated tax: open bills whose window began become 已汇总 (CEB818)",
         body: z.strictObject({ month }),
+        response: {
+          200: z.object({
+            month: z.string(),
+            entDutyNo: z.string().nullable().describe('The payment number (缴款书编号); null when nothing was due'),
+            bills: z.number().int(),
+            paid: z.string(),
+          }),
+        },
       },
     },
     async (req) => svc.consolidate(actorOf(req), tenantOf(req.principal) as string, req.body.month),
@@ -297,6 +350,7 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
               });
             }),
         }),
+        response: { 201: z.object({ areaCode: z.string(), entryNo: z.string(), repeated: z.boolean() }) },
       },
     },
     async (req, reply) => {
@@ -324,6 +378,20 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: 'Bonded stock per item (保税库存); a warehouse sees its own',
         querystring: z.strictObject({ areaCode: code.optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                areaCode: z.string(),
+                itemRecordNo: z.string(),
+                gcode: z.string(),
+                gname: z.string(),
+                qty: z.string(),
+                updatedAt: z.string(),
+              }),
+            ),
+          }),
+        },
       },
     },
     async (req) => {

@@ -52,7 +52,8 @@ export const quantitySchema = z
         code: 'custom',
         message: '数字形式的数量须为非负整数；小数请写成字符串，如 "1.5"',
         params: {
-          messageEn: 'A quantity as a JSON number must be a whole non-negative number; write fractions as strings ("1.5")',
+          messageEn:
+            'A quantity as a JSON number must be a whole non-negative number; write fractions as strings ("1.5")',
           code: 'QUANTITY_NOT_WHOLE',
         },
         input: v,

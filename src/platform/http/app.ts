@@ -8,7 +8,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -18,6 +17,7 @@ import type { core } from 'zod';
 import type { Actor } from '../audit/audit.js';
 import { authorizeHook, type Principal } from './auth.js';
 import { AppError, errorBody } from './errors.js';
+import { addErrorResponses, openapiTransform, openapiTransformObject, strictSerializerCompiler } from './openapi.js';
 import { forbiddenTextDetails, issuesToDetails } from './validation.js';
 
 export type App = FastifyInstance<
@@ -35,6 +35,11 @@ export type AppOptions = {
   authenticate(req: FastifyRequest): Promise<Principal>;
   webDist?: string;
   version: string;
+  /**
+   * Fail (500) instead of dropping a field a response schema does not declare: the tests run so, so that a schema
+   * that is not exact shows at once (production strips, as zod objects do).
+   */
+  strictResponses?: boolean;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -150,7 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(opts.strictResponses ? strictSerializerCompiler : serializerCompiler);
   app.decorateRequest('principal', null as never);
 
   await app.register(fastifyCookie);
@@ -171,7 +176,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
+    transformObject: openapiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -181,6 +187,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       throw new Error(`Route ${route.method} ${url} must declare config.access`);
     }
   });
+  // every operation documents (and serialises) its errors in the one shape
+  app.addHook('onRoute', (route) => addErrorResponses(route as { schema?: Record<string, unknown> }));
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.principal = await opts.authenticate(req);
