@@ -59,7 +59,7 @@ describe('OpenAPI: every operation documents its request, its response and its e
   it('ErrorBody is registered once, with the error shape', () => {
     const schemas = doc.components?.schemas ?? {};
     expect(Object.keys(schemas).filter((k) => k.startsWith('ErrorBody'))).toEqual(['ErrorBody']);
-    const error = (schemas.ErrorBody?.properties as Record<string, Schema>).error as Schema;
+    const error = ((schemas.ErrorBody as Schema).properties as Record<string, Schema>).error as Schema;
     expect(Object.keys(error.properties as object).sort()).toEqual([
       'code',
       'details',
