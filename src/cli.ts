@@ -390,21 +390,54 @@ ceb
 ceb
   .command('example')
   .description(
-    'Print a valid example message for the demo enterprises (not an official sample): order, payment, waybill',
+    'Print a valid example message for the demo enterprises (not an official sample): order, payment, waybill or ' +
+      'list, all of one order; a list (CEB621) in XML must be signed (--sign-key/--sign-cert) or printed --json',
   )
-  .argument('<kind>', 'order | payment | waybill')
+  .argument('<kind>', 'order (CEB311) | payment (CEB411) | waybill (CEB511) | list (CEB621)')
   .option('--order-no <no>', 'the order number', `DEMO-${Date.now()}`)
   .option('--json', 'the JSON form instead of XML')
-  .action(async (kind: string, o: { orderNo: string; json?: boolean }) => {
+  .option('--sign-key <file>', 'sign the message with this private key (PEM, SM2 or RSA), e.g. a list')
+  .option('--sign-cert <file>', 'the certificate of --sign-key (PEM or DER)')
+  .action(async (kind: string, o: { orderNo: string; json?: boolean; signKey?: string; signCert?: string }) => {
     const ex = await import('./modules/declaration/examples.js');
+    if (!ex.isExampleKind(kind)) {
+      throw new AppError(
+        400,
+        'UNKNOWN_EXAMPLE_KIND',
+        `未知的示例报文种类 "${kind}"，可选：${ex.EXAMPLE_KINDS_TEXT}`,
+        `unknown example kind "${kind}"; the kinds are: ${ex.EXAMPLE_KINDS_TEXT}`,
+      );
+    }
+    if (!o.signKey !== !o.signCert) {
+      throw new AppError(
+        400,
+        'SIGNING_KEY',
+        '--sign-key 与 --sign-cert 须同时给出',
+        'give --sign-key and --sign-cert together',
+      );
+    }
+    const m = ex.exampleMessage(kind, o.orderNo);
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+      return;
+    }
     const { buildCeb } = await import('./modules/declaration/ceb/codec.js');
-    const m =
-      kind === 'payment'
-        ? ex.paymentMessage(o.orderNo, `PAY-${o.orderNo}`)
-        : kind === 'waybill'
-          ? ex.waybillMessage(o.orderNo, `LN-${o.orderNo}`)
-          : ex.orderMessage([ex.orderRecord({ orderNo: o.orderNo })]);
-    process.stdout.write(o.json ? `${JSON.stringify(m, null, 2)}\n` : buildCeb(m));
+    const { buildCebUnsigned, loadTransferNodeKey, signatureRequired } = await import('./modules/gateway/connected.js');
+    if (!o.signKey || !o.signCert) {
+      if (signatureRequired(m.type)) {
+        throw new AppError(
+          400,
+          'SIGNATURE_REQUIRED',
+          `${m.type} 的 XML 须加签：请给出 --sign-key 与 --sign-cert（已在备案中登记的证书），或用 --json 打印 JSON 形式`,
+          `${m.type} in XML must be signed: give --sign-key and --sign-cert (a certificate registered with the filing), ` +
+            'or print the JSON form with --json',
+        );
+      }
+      process.stdout.write(buildCeb(m));
+      return;
+    }
+    const { signCeb } = await import('./modules/declaration/signature/xmldsig.js');
+    process.stdout.write(signCeb(buildCebUnsigned(m), loadTransferNodeKey(o.signKey, o.signCert)));
   });
 ceb
   .command('convert')

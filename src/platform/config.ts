@@ -73,6 +73,9 @@ const schema = z.object({
   CBEC_GATEWAY_SIGN_CERT_FILE: z.string().optional(),
   /** Minutes a list waits for its order, payment and waybill before it is rejected. */
   CBEC_MATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(1440),
+  /** Buyer quota pre-checks per enterprise per minute, and per enterprise and buyer per (Asia/Shanghai) day. */
+  CBEC_QUOTA_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  CBEC_QUOTA_CHECKS_PER_BUYER_DAY: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Share of a general (常规) enterprise's lists sent to inspection (0 to 1). */
   CBEC_INSPECTION_RATE: z
     .string()
@@ -135,6 +138,8 @@ export type Config = {
   gatewaySignKeyFile: string | undefined;
   gatewaySignCertFile: string | undefined;
   matchTimeoutMinutes: number;
+  quotaChecksPerMinute: number;
+  quotaChecksPerBuyerPerDay: number;
   inspectionRate: string;
   matchAmountTolerance: string;
   /** CBEC_JSON_MAX_DEPTH */
@@ -182,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     gatewaySignKeyFile: e.CBEC_GATEWAY_SIGN_KEY_FILE ? resolve(e.CBEC_GATEWAY_SIGN_KEY_FILE) : undefined,
     gatewaySignCertFile: e.CBEC_GATEWAY_SIGN_CERT_FILE ? resolve(e.CBEC_GATEWAY_SIGN_CERT_FILE) : undefined,
     matchTimeoutMinutes: e.CBEC_MATCH_TIMEOUT_MINUTES,
+    quotaChecksPerMinute: e.CBEC_QUOTA_CHECKS_PER_MINUTE,
+    quotaChecksPerBuyerPerDay: e.CBEC_QUOTA_CHECKS_PER_BUYER_DAY,
     inspectionRate: e.CBEC_INSPECTION_RATE,
     matchAmountTolerance: e.CBEC_MATCH_AMOUNT_TOLERANCE,
     jsonMaxDepth: e.CBEC_JSON_MAX_DEPTH,

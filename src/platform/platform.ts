@@ -11,6 +11,7 @@ import { SAMPLE_TABLES_DIR } from '../modules/clearance/table-files.js';
 import { tableRoutes } from '../modules/clearance/table-routes.js';
 import { creditRoutes } from '../modules/credit/routes.js';
 import { CreditService } from '../modules/credit/service.js';
+import { MessageBodies } from '../modules/declaration/body-reads.js';
 import { delegationRoutes } from '../modules/declaration/delegation-routes.js';
 import { DelegationService } from '../modules/declaration/delegations.js';
 import { ParsePool } from '../modules/declaration/parse-pool.js';
@@ -31,6 +32,7 @@ import {
 import { identityRoutes } from '../modules/identity/routes.js';
 import { IdentityService } from '../modules/identity/service.js';
 import { AuditTrail } from './audit/audit.js';
+import { actionsOf, departmentOfRole } from './audit/domains.js';
 import type { Config } from './config.js';
 import { loadOrCreatePiKey } from './crypto/key-file.js';
 import { PersonalInfoCipher } from './crypto/personal-info.js';
@@ -40,6 +42,7 @@ import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
 import { seedDemoClearance } from './demo-clearance.js';
 import { type App, buildApp } from './http/app.js';
 import { OFFICER_ROLES, only } from './http/auth.js';
+
 import { createLogger } from './log.js';
 
 export const ROOT_DIR = join(import.meta.dirname, '../..');
@@ -124,6 +127,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       matchTimeoutMs: config.matchTimeoutMinutes * 60_000,
       inspectionBaseRate: Decimal.parse(config.inspectionRate),
       amountTolerance: Decimal.parse(config.matchAmountTolerance),
+      quotaChecks: { perMinute: config.quotaChecksPerMinute, perBuyerPerDay: config.quotaChecksPerBuyerPerDay },
       log,
     });
     // One decides: the emulated engine, or customs through the gateway (connected mode).
@@ -200,8 +204,32 @@ export async function prepare(p: Platform): Promise<StartupReport> {
   return { admin, demo, onlyDemoCa: await p.filing.trust.onlyDemo() };
 }
 
+const auditPageSchema = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      actorUserId: z.string().nullable(),
+      actorName: z.string().nullable(),
+      actorRole: z.string().nullable(),
+      enterpriseUscc: z.string().nullable(),
+      action: z.string(),
+      targetType: z.string().nullable(),
+      targetId: z.string().nullable(),
+      summary: z.unknown(),
+      requestId: z.string().nullable(),
+      hash: z.string(),
+    }),
+  ),
+  total: z.number().int(),
+  domain: z
+    .object({ department: z.enum(OFFICER_ROLES), actions: z.array(z.string()) })
+    .nullable()
+    .describe("An officer's view: the department and the actions of its domain; null for the platform admin (all)"),
+});
+
 /** The HTTP application: health, keys, audit and every module's routes. */
-export async function createApp(p: Platform): Promise<App> {
+export async function createApp(p: Platform, opts: { strictResponses?: boolean } = {}): Promise<App> {
   const webDist = join(ROOT_DIR, 'web/dist');
   const app = await buildApp({
     logger: p.log,
@@ -210,18 +238,37 @@ export async function createApp(p: Platform): Promise<App> {
     webDist,
     version: VERSION,
     jsonMaxDepth: p.config.jsonMaxDepth,
+    ...(opts.strictResponses ? { strictResponses: true } : {}),
   });
 
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Process is up' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Process is up',
+        response: { 200: z.object({ status: z.string().describe('ok') }) },
+      },
+    },
     async () => ({
       status: 'ok',
     }),
   );
   app.get(
     '/readyz',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Database is reachable' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['platform'],
+        summary: 'Database is reachable',
+        response: {
+          200: z.object({ status: z.string().describe('ready'), database: z.enum(['pglite', 'postgres']) }),
+          // (its own shape: load balancers read `status`)
+          503: z.object({ status: z.string().describe('unavailable'), database: z.enum(['pglite', 'postgres']) }),
+        },
+      },
+    },
     async (_req, reply) => {
       try {
         await p.dbh.ping();
@@ -235,7 +282,24 @@ export async function createApp(p: Platform): Promise<App> {
     '/.well-known/cbec-zone/keys',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: "This zone's public keys (SM2), for verifying its signed records" },
+      schema: {
+        tags: ['platform'],
+        summary: "This zone's public keys (SM2), for verifying its signed records",
+        response: {
+          200: z.object({
+            zone: z.object({ code: z.string(), name: z.string() }),
+            keys: z.array(
+              z.object({
+                keyId: z.string(),
+                purpose: z.string(),
+                algorithm: z.string(),
+                publicKey: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
     },
     async () => ({
       zone: { code: p.config.zoneCode, name: p.config.zoneName },
@@ -248,7 +312,7 @@ export async function createApp(p: Platform): Promise<App> {
       config: { access: only(['platform_admin', ...OFFICER_ROLES]) },
       schema: {
         tags: ['platform'],
-        summary: 'Audit trail (审计日志)',
+        summary: "Audit trail (审计日志): an officer reads their department's domain, the platform admin everything",
         querystring: z.strictObject({
           action: z.string().max(64).optional(),
           enterpriseUscc: z.string().max(18).optional(),
@@ -256,11 +320,18 @@ export async function createApp(p: Platform): Promise<App> {
           page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: auditPageSchema },
       },
     },
     async (req) => {
-      const { items, total } = await p.audit.list(req.query);
-      return { items: items.map(({ prevHash: _p, ...r }) => ({ ...r, at: r.at.toISOString() })), total };
+      // officers read their department's domain; the platform admin reads everything
+      const department = req.principal.kind === 'user' ? departmentOfRole(req.principal.role) : null;
+      const { items, total } = await p.audit.list({ ...req.query, ...(department ? { department } : {}) });
+      return {
+        items: items.map(({ prevHash: _p, ...r }) => ({ ...r, at: r.at.toISOString() })),
+        total,
+        domain: department ? { department, actions: actionsOf(department) } : null,
+      };
     },
   );
 
@@ -283,6 +354,7 @@ export async function createApp(p: Platform): Promise<App> {
     messageBodyLimit: p.config.messageBodyLimit,
     jsonMaxDepth: p.config.jsonMaxDepth,
     receiptSigner: await ensurePlatformKey(p.dbh.db, p.pi, WEBHOOK_KEY_PURPOSE),
+    bodies: new MessageBodies(p.dbh.db, p.pi, p.audit),
   });
   await registerWebhooks(app, {
     db: p.dbh.db,

@@ -213,6 +213,12 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await expect.poll(() => audit.count()).toBe(1);
     expect(await audit.first().textContent()).toContain('查验决定');
     expect(await audit.first().textContent()).toContain('开箱查验，货证相符');
+    // a customs officer reads the domain of customs: the notice names it
+    const domain = officer.getByTestId('audit-domain');
+    await domain.waitFor();
+    expect(await domain.textContent()).toContain('显示本部门（海关');
+    expect(await domain.textContent()).toContain('查验决定');
+    await shot(officer, 'console-audit-domain');
 
     // ---- enterprise: 放行 and the tax bill --------------------------------------------------------------------
     await ent.goto(`${base}/portal/clearance`);
@@ -239,7 +245,7 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     expect(pageErrors).toEqual([]);
   }, 240_000);
 
-  it('the guarantor sees the month of consolidated tax; the buyer quota pre-check shows only the remaining quota', async () => {
+  it('the guarantor sees the month of consolidated tax; the buyer quota pre-check says whether an order fits, the amount left only with consent', async () => {
     if (!t) throw new Error('no platform');
     const bill = (await t.p.clearance.taxBills(PARTIES.ebc, { page: 1, pageSize: 10 })).items[0];
     if (!bill) throw new Error('no tax bill');
@@ -275,7 +281,7 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     expect(await stock.textContent()).toContain('120');
     await shot(g, 'portal-bonded-stock');
 
-    // ---- 额度预检: consent required; the remaining quota after the release; the ID never shown in clear ----------
+    // ---- 额度预检: fits or not for a buyer of its own order; the amount left only with the buyer's consent ------
     const ent = await newPage();
     await login(ent, base, ENTERPRISE, DEMO_PASSWORD);
     await ent.waitForURL(/\/portal/);
@@ -283,31 +289,44 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await ent.waitForURL(/\/portal\/quota/);
     await ent.locator('#quota_buyerName').fill(BUYER.name);
     await ent.locator('#quota_buyerIdNumber').fill(BUYER.idNumber);
-    await ent.locator('#quota_amount').fill('6000');
+    // the amount is what the check is about
     await ent.getByTestId('quota-submit').click();
-    const consentError = ent.locator('.ant-form-item:has([data-testid="quota-consent"]) .ant-form-item-explain-error');
-    await expect.poll(async () => (await consentError.textContent()) ?? '').toContain('须经购买人同意');
+    const amountError = ent.locator('.ant-form-item:has(#quota_amount) .ant-form-item-explain-error');
+    await expect.poll(async () => (await amountError.textContent()) ?? '').toContain('请填写本次订单金额');
     expect(await ent.getByTestId('quota-result').count()).toBe(0);
 
-    await ent.getByTestId('quota-consent').click();
+    // ebc.demo's own declared order names this buyer: the answer says whether 6,000 fits, not what is left
+    await ent.locator('#quota_amount').fill('6000');
     await ent.getByTestId('quota-submit').click();
     const result = ent.getByTestId('quota-result');
     await result.waitFor();
     const text = (await result.textContent()) ?? '';
-    expect(text).toContain('¥25,790.00'); // 26,000 less the 210.00 released
     expect(text).toContain('超出额度');
     expect(text).toContain('超过单次限值 ¥5,000.00');
+    expect(text).toContain('本企业已申报订单的购买人');
+    expect(text).not.toContain('25,790.00');
+    expect(await ent.getByTestId('quota-remaining').count()).toBe(0);
     expect(text).toContain('110105********002X');
     expect(text).not.toContain(BUYER.idNumber);
     expect(text).not.toContain(BUYER.name);
     expect(await ent.getByTestId('quota-fits').getAttribute('data-fits')).toBe('false');
     await shot(ent, 'portal-quota-check');
 
-    // a smaller order fits (the consent is asked again for each check)
+    // the buyer asks for the amount left: the consent is recorded with its reference
+    await ent.getByTestId('quota-basis-consent').click();
+    await ent.getByTestId('quota-submit').click();
+    const refError = ent.locator('.ant-form-item:has(#quota_consentReference) .ant-form-item-explain-error');
+    await expect.poll(async () => (await refError.textContent()) ?? '').toContain('请填写购买人同意记录编号');
+    await ent.locator('#quota_consentReference').fill('WEB-CONSENT-0001');
+    await ent.getByTestId('quota-show-remaining').click();
     await ent.locator('#quota_amount').fill('100');
-    await ent.getByTestId('quota-consent').click();
     await ent.getByTestId('quota-submit').click();
     await expect.poll(async () => await ent.getByTestId('quota-fits').getAttribute('data-fits')).toBe('true');
+    const remaining = ent.getByTestId('quota-remaining');
+    await remaining.waitFor();
+    expect(await remaining.textContent()).toContain('25,790.00'); // 26,000 less the 210.00 released
+    expect(await result.textContent()).toContain('WEB-CONSENT-0001');
+    await shot(ent, 'portal-quota-check-consent');
 
     expect(pageErrors).toEqual([]);
   }, 240_000);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ const ORDER_NO = 'WEB-0001';
 
 browserSuite('declaration pages in Chromium (upload → message log → receipts; webhooks)', () => {
   let browser: Browser | undefined;
-  let server: { url: string; close(): Promise<void> } | undefined;
+  let server: { url: string; close(): Promise<void>; adminPassword: string } | undefined;
   let files: string | undefined;
   const pageErrors: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -120,17 +120,28 @@ browserSuite('declaration pages in Chromium (upload → message log → receipts
     expect(await receipts.locator('[data-return-status="2"]').count()).toBeGreaterThan(0);
     expect(await receipts.textContent()).toContain('申报中');
     expect(await receipts.textContent()).toContain(ORDER_NO);
-    const download = page.getByTestId('download-body');
-    expect(await download.getAttribute('href')).toMatch(/^\/api\/v1\/messages\/[0-9a-f-]{36}\/body$/);
-    const body = await page.evaluate(
-      async (href) => {
-        const r = await fetch(href as string, { credentials: 'include' });
-        return { status: r.status, text: await r.text() };
-      },
-      await download.getAttribute('href'),
-    );
-    expect(body.status).toBe(200);
-    expect(body.text).toContain(ORDER_NO);
+    // the raw body holds personal data: the reader states a purpose first, and the read is audited
+    await page.getByTestId('download-body').click();
+    await page.getByTestId('purpose-ok').click();
+    await expect
+      .poll(async () => (await page.locator('.ant-modal .ant-form-item-explain-error').textContent()) ?? '')
+      .toContain('请填写查看用途');
+    await page.getByText('排查退回原因', { exact: true }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('purpose-ok').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xml$/);
+    const saved = await download.path();
+    expect(readFileSync(saved, 'utf8')).toContain(ORDER_NO);
+    // the platform admin finds the read in the audit log
+    const signIn = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: server.adminPassword }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const audit = await fetch(`${base}/api/v1/audit?action=declaration.body-read`, { headers: { cookie } });
+    const [entry] = (await audit.json()).items;
+    expect(entry).toMatchObject({ actorName: DEMO_ENTERPRISE.username, actorRole: 'enterprise_admin' });
+    expect(entry.summary).toMatchObject({ purpose: '排查退回原因' });
     await shot(page, 'portal-message-detail');
 
     // ---- 回执推送: a private address is refused on the field ---------------------------------------------------

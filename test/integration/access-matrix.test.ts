@@ -293,7 +293,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/v1/messages/:id': { access: MESSAGE_READERS, req: () => ({ url: `/api/v1/messages/${randomUUID()}` }) },
   'GET /api/v1/messages/:id/body': {
     access: MESSAGE_READERS,
-    req: () => ({ url: `/api/v1/messages/${randomUUID()}/body` }),
+    req: () => ({ url: `/api/v1/messages/${randomUUID()}/body?purpose=matrix` }),
   },
   'GET /api/v1/receipts': { access: DECLARANTS, req: () => ({ url: '/api/v1/receipts?after=0&limit=1' }) },
 
@@ -385,7 +385,8 @@ const POLICY: Record<string, Policy> = {
     access: ['api_key', 'enterprise_admin', 'enterprise_operator'],
     req: () => ({
       url: '/api/v1/quota/check',
-      payload: { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X', consent: false },
+      // no amount and no consent: 400 after authorisation, nothing checked
+      payload: { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X' },
     }),
   },
 

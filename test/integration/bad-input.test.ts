@@ -520,6 +520,81 @@ describe('bad input', () => {
     });
   });
 
+  describe('personal-data routes: raw bodies, the quota pre-check, the audit log, the tax estimate', () => {
+    it('a raw-body read with a hostile purpose → 400 on querystring.purpose, never a 500, nothing read', async () => {
+      const id = '00000000-0000-4000-8000-000000000000';
+      for (const q of [
+        'purpose=%00%01',
+        `purpose=${'x'.repeat(5000)}`,
+        'purpose=a&purpose=b',
+        'purpose[a]=1',
+        'purpose=ok&other=1',
+      ]) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/messages/${id}/body?${q}`,
+          headers: { cookie: officer },
+        });
+        const details = expectError(res, res.statusCode, res.json().error.code);
+        expect(res.statusCode, q).toBe(400);
+        expect(
+          paths(details).some((p) => p.startsWith('querystring.')),
+          q,
+        ).toBe(true);
+      }
+    });
+
+    it('a hostile quota pre-check → 400 naming the field (consent, amount, ID), never a 500', async () => {
+      const base = { buyerName: '王小明', buyerIdType: '1', buyerIdNumber: '11010519491231002X' };
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...base, amount: 100 }, 'amount'],
+        [{ ...base, amount: '-1' }, 'amount'],
+        [{ ...base, amount: '0.001' }, 'amount'],
+        [{ ...base, amount: '1\u3000' }, 'amount'],
+        [{ ...base, amount: '10.00', consent: true }, 'consent'],
+        [{ ...base, amount: '10.00', consent: { reference: 'R', givenAt: 'yesterday' } }, 'consent.givenAt'],
+        [{ ...base, amount: '10.00', consent: { reference: 'R', givenAt: '2026-13-45T99:00:00Z' } }, 'consent.givenAt'],
+        [
+          { ...base, consent: { reference: 'R', givenAt: new Date().toISOString(), scope: 'everything' } },
+          'consent.scope',
+        ],
+        [
+          { ...base, amount: '10.00', consent: { reference: 'R'.repeat(65), givenAt: new Date().toISOString() } },
+          'consent.reference',
+        ],
+        [
+          { ...base, amount: '10.00', consent: { reference: 'R', givenAt: new Date().toISOString(), extra: 1 } },
+          'consent.extra',
+        ],
+        [{ ...base, buyerIdNumber: '1101051949\u00001231002X', amount: '10.00' }, 'buyerIdNumber'],
+        [{ ...base, buyerIdType: '2', amount: '10.00' }, 'buyerIdType'],
+      ];
+      for (const [payload, path] of cases) {
+        const res = await post('/api/v1/quota/check', payload, { cookie: ebp });
+        const details = expectError(res, 400, 'VALIDATION_FAILED');
+        expect(paths(details), `${JSON.stringify(payload).slice(0, 120)}`).toContain(path);
+      }
+    });
+
+    it('an officer cannot widen the audit log by naming a department or another action filter shape (400)', async () => {
+      for (const q of ['department=tax', 'action[]=x', 'pageSize=100000']) {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?${q}`, headers: { cookie: officer } });
+        expectError(res, 400, 'VALIDATION_FAILED');
+      }
+    });
+
+    it('hostile tax-estimate quantities → 400 on items.N.qty', async () => {
+      for (const qty of [{}, [], '1e3', 'NaN', Number.MAX_VALUE, -0.5]) {
+        const res = await post(
+          '/api/v1/tax/estimate',
+          { items: [{ hsCode: '6109100021', price: '1.00', qty }], freight: '0' },
+          { cookie: ebp },
+        );
+        expect(paths(expectError(res, 400, 'VALIDATION_FAILED')), JSON.stringify(qty)).toEqual(['items.0.qty']);
+      }
+    });
+  });
+
   describe('server failures', () => {
     it('an unexpected exception → 500 INTERNAL without stack or internals', async () => {
       const secret = new Error('connect ECONNREFUSED 10.1.2.3:5432 password=hunter2');

@@ -796,29 +796,29 @@ describe('import clearance engine (emulated)', () => {
     ]);
   });
 
-  it('buyer quota pre-check: the remaining quota with consent, never the history; no consent → 400', async () => {
+  it('buyer quota pre-check for a buyer of its own orders: fits or not, never the amount left nor the history', async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/quota/check',
       headers: { authorization: `Bearer ${keys.ebp}` },
-      payload: {
-        buyerName: BUYER.name,
-        buyerIdType: '1',
-        buyerIdNumber: '110105194912310158',
-        consent: true,
-        amount: '0.01',
-      },
+      payload: { buyerName: BUYER.name, buyerIdType: '1', buyerIdNumber: '110105194912310158', amount: '0.01' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ annualLimit: '26000.00', remaining: '0.00', fits: false });
+    expect(res.json()).toMatchObject({
+      annualLimit: '26000.00',
+      basis: 'order',
+      fits: false,
+      exceeds: ['annual-limit'],
+    });
+    expect(Object.keys(res.json())).not.toContain('remaining');
     expect(Object.keys(res.json())).not.toContain('history');
     const no = await t.app.inject({
       method: 'POST',
       url: '/api/v1/quota/check',
       headers: { authorization: `Bearer ${keys.ebp}` },
-      payload: { buyerName: BUYER.name, buyerIdType: '1', buyerIdNumber: '110105194912310158', consent: false },
+      payload: { buyerName: BUYER.name, buyerIdType: '1', buyerIdNumber: '110105194912310158' },
     });
     expect(no.statusCode).toBe(400);
-    expect(no.json().error.details[0].path).toBe('consent');
+    expect(no.json().error.details[0].path).toBe('amount');
   });
 });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
 import { formatReceiptXml } from '../../src/modules/declaration/routes.js';
+import { PARTIES } from '../support/ceb.js';
+import { makeSm2Signer } from '../support/certs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli.ts')];
@@ -50,6 +52,69 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb', () => {
     expect(xml.status, xml.stderr).toBe(0);
     const again = parseCeb(xml.stdout);
     expect(again.ok && again.message).toEqual(JSON.parse(json.stdout));
+  });
+});
+
+/**
+ * `cbec-zone ceb example KIND`: the README tour's messages (order CEB311, payment CEB411, waybill CEB511, list CEB621
+ * — 清单 is "list" in this code base's English); an unknown kind is an error naming the kinds, never a silent order.
+ */
+describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb example', () => {
+  it.each([
+    ['order', 'CEB311Message'],
+    ['payment', 'CEB411Message'],
+    ['waybill', 'CEB511Message'],
+  ])('%s prints a %s that ceb check accepts', (kind, type) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
+    const r = run('ceb', 'example', kind, '--order-no', 'TOUR-0001');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`<ceb:${type}`);
+    expect(r.stdout).toContain('TOUR-0001');
+    writeFileSync(join(dir, 'm.xml'), r.stdout);
+    const checked = run('ceb', 'check', join(dir, 'm.xml'));
+    expect(checked.stdout, checked.stdout).toContain(`${type} records=1 ACCEPTED`);
+  });
+
+  it('list prints the CEB621 of the same order and waybill (JSON form: no signature needed)', () => {
+    const r = run('ceb', 'example', 'list', '--order-no', 'TOUR-0001', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.type).toBe('CEB621Message');
+    expect(m.records[0].InventoryHead).toMatchObject({
+      orderNo: 'TOUR-0001',
+      logisticsNo: 'LN-TOUR-0001',
+      appStatus: '2',
+    });
+    const waybill = JSON.parse(run('ceb', 'example', 'waybill', '--order-no', 'TOUR-0001', '--json').stdout);
+    expect(waybill.records[0].LogisticsHead.logisticsNo).toBe('LN-TOUR-0001');
+  });
+
+  it('list in XML is signed with --sign-key/--sign-cert (its XSD requires a Signature); without them a clear error', () => {
+    const unsigned = run('ceb', 'example', 'list');
+    expect(unsigned.status).not.toBe(0);
+    expect(unsigned.stderr).toContain('--sign-key');
+    expect(unsigned.stderr).toMatch(/加签/);
+    expect(unsigned.stdout).toBe('');
+    const signer = makeSm2Signer(PARTIES.logistics);
+    const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
+    writeFileSync(join(dir, 'k.pem'), signer.privateKey as string);
+    writeFileSync(join(dir, 'c.pem'), signer.certificatePem);
+    const r = run('ceb', 'example', 'list', '--sign-key', join(dir, 'k.pem'), '--sign-cert', join(dir, 'c.pem'));
+    expect(r.status, r.stderr).toBe(0);
+    writeFileSync(join(dir, 'list.xml'), r.stdout);
+    const checked = run('ceb', 'check', '--verify-signature', join(dir, 'list.xml'));
+    expect(checked.stdout).toContain('CEB621Message records=1 ACCEPTED signature=valid');
+  });
+
+  it.each(['bogus', 'inventory', 'ORDER', ''])('an unknown kind "%s" is an error (exit 2) naming the kinds', (kind) => {
+    const r = run('ceb', 'example', kind);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('未知的示例报文种类');
+    expect(r.stderr).toContain('unknown example kind');
+    for (const k of ['order (CEB311)', 'payment (CEB411)', 'waybill (CEB511)', 'list (CEB621)']) {
+      expect(r.stderr).toContain(k);
+    }
   });
 });
 

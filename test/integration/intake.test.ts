@@ -226,12 +226,21 @@ describe('declaration intake', () => {
     ).json();
     expect(byKey.items.length).toBeGreaterThanOrEqual(1);
     const id = byKey.items[0].id;
-    const body = await t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}/body`, headers: { cookie: me } });
+    const body = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/messages/${id}/body?purpose=check`,
+      headers: { cookie: me },
+    });
     expect(body.body).toContain('LZ-ORDER-0001');
     const other = await login(t.app, 'ebc.demo');
     expect(
-      (await t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}/body`, headers: { cookie: other } }))
-        .statusCode,
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/messages/${id}/body?purpose=check`,
+          headers: { cookie: other },
+        })
+      ).statusCode,
     ).toBe(404);
   });
 

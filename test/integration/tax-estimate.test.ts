@@ -51,4 +51,42 @@ describe('tax estimate API', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].path).toBe('items.0.price');
   });
+
+  it('insurance defaults to 0 and quantities may be whole JSON numbers: the same answer as the strings', async () => {
+    const strings = await estimate({
+      items: [{ hsCode: '3304990029', price: '600.00', qty: '2', netContent: '50', netContentUnit: 'ml' }],
+      freight: '0',
+      insurance: '0',
+    });
+    const numbers = await estimate({
+      items: [{ hsCode: '3304990029', price: '600.00', qty: 2, netContent: '50', netContentUnit: 'ml' }],
+      freight: '0',
+    });
+    expect(numbers.statusCode, numbers.body).toBe(200);
+    expect(numbers.json()).toEqual(strings.json());
+    expect(numbers.json().items[0].dutiablePrice).toBe('1200.00');
+  });
+
+  it('a quantity that is not a safe non-negative whole number is a 400 on its field (never a float)', async () => {
+    for (const qty of [1.5, -1, 2 ** 53, 0, 1e21, true, null]) {
+      const res = await estimate({ items: [{ hsCode: '6109100021', price: '100.00', qty }], freight: '0' });
+      expect(res.statusCode, `${qty}: ${res.body}`).toBe(400);
+      const d = res.json().error.details;
+      expect(
+        d.map((x: { path: string }) => x.path),
+        String(qty),
+      ).toEqual(['items.0.qty']);
+      expect(d[0].message).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // amounts stay decimal strings: a JSON number for freight or insurance is still refused
+    const freight = await estimate({ items: [{ hsCode: '6109100021', price: '100.00', qty: 1 }], freight: 0 });
+    expect(freight.statusCode).toBe(400);
+    expect(freight.json().error.details[0].path).toBe('freight');
+    const insurance = await estimate({
+      items: [{ hsCode: '6109100021', price: '100.00', qty: 1 }],
+      freight: '0',
+      insurance: 0,
+    });
+    expect(insurance.json().error.details[0].path).toBe('insurance');
+  });
 });

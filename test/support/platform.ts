@@ -52,7 +52,8 @@ export async function startTestPlatform(
   );
   const p = await createPlatform(config, { memory: !pgdb, log: createLogger('silent') });
   const report = await prepare(p);
-  const app = await createApp(p);
+  // response schemas must be exact: a field a schema does not declare fails the request instead of vanishing
+  const app = await createApp(p, { strictResponses: true });
   return {
     p,
     app,

@@ -133,6 +133,12 @@ export interface UserRecord {
   createdAt: string;
 }
 
+/** An officer's view of the audit log: the department and the actions of its domain (null: the admin, everything). */
+export interface AuditDomain {
+  department: 'customs' | 'tax' | 'forex' | 'commerce' | 'finance';
+  actions: string[];
+}
+
 export interface AuditEntry {
   seq: number | string;
   at: string;
@@ -589,8 +595,22 @@ export const api = {
   messages: {
     list: (q: MessageQuery) => request<Page<MessageSummary>>('GET', '/messages', undefined, { ...q }),
     get: (id: string) => request<{ message: MessageDetail; receipts: Receipt[] }>('GET', `/messages/${enc(id)}`),
-    /** Where the raw body (the message exactly as received) is downloaded from. */
-    bodyUrl: (id: string) => `/api/v1/messages/${enc(id)}/body`,
+    /** The raw body, read for a stated purpose (it holds personal data: every read is audited). */
+    body: async (id: string, purpose: string): Promise<string> => {
+      const path = `/messages/${enc(id)}/body`;
+      const res = await send('GET', buildUrl(path, { purpose }), { accept: 'application/xml, application/json' });
+      const text = await res.text();
+      if (!res.ok) {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        throw failure(path, res.status, json);
+      }
+      return text;
+    },
     upload: uploadMessage,
   },
   webhooks: {
@@ -655,7 +675,7 @@ export const api = {
   },
   audit: {
     list: (q: { page?: number; pageSize?: number; action?: string; enterpriseUscc?: string; targetId?: string }) =>
-      request<Page<AuditEntry>>('GET', '/audit', undefined, q),
+      request<Page<AuditEntry> & { domain: AuditDomain | null }>('GET', '/audit', undefined, q),
   },
 };
 

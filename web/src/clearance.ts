@@ -177,13 +177,21 @@ export interface StockEntryInput {
   items: { itemRecordNo: string; gcode: string; gname: string; qty: string }[];
 }
 
+/** What the buyer agreed to: whether an order fits, or also the amount left this year. */
+export type ConsentScope = 'fits' | 'remaining';
+
 export interface QuotaAnswer {
   year: number;
   annualLimit: string;
   singleLimit: string;
-  remaining: string;
+  /** order: a buyer of one of the enterprise's declared orders; consent: the buyer's attested consent. */
+  basis: 'order' | 'consent';
+  consentReference?: string;
   amount?: string;
   fits?: boolean;
+  exceeds?: ('single-limit' | 'annual-limit')[];
+  /** Only when the buyer's consent asked for it. */
+  remaining?: string;
 }
 
 const enc = encodeURIComponent;
@@ -207,8 +215,8 @@ export const clearanceApi = {
     buyerName: string;
     buyerIdType: '1';
     buyerIdNumber: string;
-    consent: boolean;
     amount?: string;
+    consent?: { reference: string; givenAt: string; scope: ConsentScope };
   }) => request<QuotaAnswer>('POST', '/quota/check', body),
 };
 

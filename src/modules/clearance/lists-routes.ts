@@ -3,7 +3,8 @@ import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { OFFICER_ROLES, only, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
-import { amountSchema } from './schemas.js';
+import { CONSENT_SCOPES, QuotaCheckThrottled } from './quota-check.js';
+import { amountSchema, positiveDecimalSchema } from './schemas.js';
 import { type ClearanceService, LIST_STATUSES } from './service.js';
 
 const tags = ['clearance 通关'];
@@ -51,6 +52,87 @@ const listView = z.object({
     .optional(),
   returns: z.array(z.unknown()).optional(),
   taxBill: z.unknown().optional(),
+});
+
+const quotaCheckBody = z
+  .strictObject({
+    buyerName: z.string().trim().min(1).max(60),
+    buyerIdType: z.literal('1'),
+    buyerIdNumber: z.string().trim().min(15).max(18),
+    /** The order's amount to check (RMB, to the fen); optional only when the buyer asked for the amount left. */
+    amount: positiveDecimalSchema
+      .refine((v) => !v.includes('.') || v.split('.')[1]!.length <= 2, {
+        error: '金额精确到分（最多 2 位小数）/ the amount is in fen (at most 2 decimals)',
+      })
+      .optional(),
+    consent: z
+      .strictObject({
+        reference: z
+          .string()
+          .trim()
+          .min(1)
+          .max(64)
+          .describe("The enterprise's own reference of the buyer's consent record (one buyer per reference)"),
+        givenAt: z.iso.datetime({ offset: true }).describe('When the buyer gave it (at most 24 hours ago)'),
+        scope: z
+          .enum(CONSENT_SCOPES)
+          .default('fits')
+          .describe('fits: whether an order fits; remaining: the buyer also asked for the amount left'),
+      })
+      .optional()
+      .describe("The buyer's consent as the enterprise attests it: needed for a buyer of none of its declared orders"),
+  })
+  .superRefine((b, ctx) => {
+    if (b.amount === undefined && b.consent?.scope !== 'remaining') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: '请填写本次订单金额：预检只回答该金额是否在额度内（购买人要求查看剩余额度时除外）',
+        params: {
+          messageEn: 'Give the amount: the check answers whether it fits (unless the buyer asked for the amount left)',
+          code: 'REQUIRED',
+        },
+      });
+    }
+  });
+
+const quotaAnswerSchema = z.object({
+  year: z.number().int(),
+  annualLimit: z.string(),
+  singleLimit: z.string(),
+  basis: z.enum(['order', 'consent']),
+  consentReference: z.string().optional(),
+  amount: z.string().optional(),
+  fits: z.boolean().optional(),
+  exceeds: z.array(z.enum(['single-limit', 'annual-limit'])).optional(),
+  remaining: z.string().optional().describe("Only when the buyer's consent asked for it"),
+});
+
+const taxBillSchema = z.object({
+  taxNo: z.string(),
+  invtNo: z.string(),
+  assureCode: z.string(),
+  ebcCode: z.string(),
+  customsTax: z.string(),
+  valueAddedTax: z.string(),
+  consumptionTax: z.string(),
+  total: z.string(),
+  netted: z.string(),
+  payable: z.string(),
+  status: z.string().describe('1 已生成, 2 已汇总, 3 作废'),
+  releasedOn: z.string(),
+  dueFrom: z.string(),
+  dueTo: z.string(),
+  entDutyNo: z.string().nullable(),
+  items: z.unknown().describe("The bill's lines (CEB816 TaxListRd)"),
+});
+
+const replaySide = z.object({
+  outcome: z.string(),
+  reasons: z.array(z.string()),
+  draw: z.string().nullable(),
+  tax: z.string().nullable(),
+  rulesVersion: z.string(),
 });
 
 /** The tenant of an enterprise caller, or a 400 when an officer must name the enterprise. */
@@ -118,6 +200,7 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
           "Replay the engine's decision on a list from what it recorded (rules, table versions, credit, quota, seed): " +
           'does it come out the same?',
         params: idParam,
+        response: { 200: z.object({ recorded: replaySide, replayed: replaySide, same: z.boolean() }) },
       },
     },
     async (req) => {
@@ -170,6 +253,9 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: 'Electronic tax bills (电子税单, CEB816) with their status (1 已生成, 2 已汇总, 3 作废)',
         querystring: z.strictObject({ status: z.enum(['1', '2', '3']).optional(), month: month.optional(), ...page }),
+        response: {
+          200: z.object({ items: z.array(taxBillSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+        },
       },
     },
     async (req) => ({
@@ -189,6 +275,20 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
           "A guarantor's consolidated tax for a month (汇总征税): bills whose days 31-45 after release open in the month, " +
           'netted by returns, voided by cancellations',
         querystring: z.strictObject({ month, uscc: z.string().length(18).optional() }),
+        response: {
+          200: z.object({
+            month: z.string(),
+            bills: z.array(taxBillSchema),
+            totals: z.object({
+              assessed: z.string(),
+              netted: z.string(),
+              voided: z.string(),
+              payable: z.string(),
+              consolidated: z.string(),
+            }),
+            window: z.object({ from: z.string(), to: z.string() }).nullable(),
+          }),
+        },
       },
     },
     async (req) => svc.taxDue(enterpriseOf(tenantOf(req.principal), req.query.uscc), req.query.month),
@@ -202,6 +302,14 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: "The guarantor pays a month's consolidated tax: open bills whose window began become 已汇总 (CEB818)",
         body: z.strictObject({ month }),
+        response: {
+          200: z.object({
+            month: z.string(),
+            entDutyNo: z.string().nullable().describe('The payment number (缴款书编号); null when nothing was due'),
+            bills: z.number().int(),
+            paid: z.string(),
+          }),
+        },
       },
     },
     async (req) => svc.consolidate(actorOf(req), tenantOf(req.principal) as string, req.body.month),
@@ -242,6 +350,7 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
               });
             }),
         }),
+        response: { 201: z.object({ areaCode: z.string(), entryNo: z.string(), repeated: z.boolean() }) },
       },
     },
     async (req, reply) => {
@@ -269,6 +378,20 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
         tags,
         summary: 'Bonded stock per item (保税库存); a warehouse sees its own',
         querystring: z.strictObject({ areaCode: code.optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                areaCode: z.string(),
+                itemRecordNo: z.string(),
+                gcode: z.string(),
+                gname: z.string(),
+                qty: z.string(),
+                updatedAt: z.string(),
+              }),
+            ),
+          }),
+        },
       },
     },
     async (req) => {
@@ -285,16 +408,27 @@ export function clearanceListRoutes(app: App, svc: ClearanceService): void {
       schema: {
         tags,
         summary:
-          "A buyer's remaining annual quota for checkout (个人年度额度预检), with the buyer's consent: never the history",
-        body: z.strictObject({
-          buyerName: z.string().trim().min(1).max(60),
-          buyerIdType: z.literal('1'),
-          buyerIdNumber: z.string().trim().min(15).max(18),
-          consent: z.literal(true, { message: '须经购买人同意 / the buyer must consent' }),
-          amount: amountSchema.optional(),
-        }),
+          "Checkout pre-check of a buyer's annual quota (个人年度额度预检): does this amount fit? Need to know only",
+        description:
+          'Only an enterprise filed as e-commerce platform or e-commerce enterprise (ebp/ebc, else 403 NOT_EBP_OR_EBC), ' +
+          'only for a buyer of one of its own declared orders, or with the buyer’s consent as the enterprise attests ' +
+          'it (`consent`: its own reference of the consent record, when it was given — at most 24 hours ago — and ' +
+          'what the buyer agreed to; one reference names one buyer, else 409), else 403 NO_BASIS. The answer says ' +
+          'whether `amount` fits the single and annual limits, with the limits; the amount left only when the ' +
+          'consent’s scope is `remaining` (the buyer asked for it). Never the purchases. Rate-limited per enterprise ' +
+          'per minute and per enterprise and buyer per day (429 with Retry-After); every check is audited with the ' +
+          "buyer's keyed hash only.",
+        body: quotaCheckBody,
+        response: { 200: quotaAnswerSchema },
       },
     },
-    async (req) => svc.quotaCheck(req.body),
+    async (req, reply) => {
+      try {
+        return await svc.quotaCheck(actorOf(req), tenantOf(req.principal) as string, req.body);
+      } catch (e) {
+        if (e instanceof QuotaCheckThrottled) reply.header('retry-after', String(e.retryAfterSeconds));
+        throw e;
+      }
+    },
   );
 }

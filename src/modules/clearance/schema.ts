@@ -66,6 +66,44 @@ export const clearanceQuotaEntries = pgTable(
   ],
 );
 
+/**
+ * Buyers' consents to a quota pre-check, as the e-commerce enterprise attested them (its own reference of the consent
+ * record, when it was given, what the buyer agreed to: `fits` or also `remaining`). One reference names one buyer.
+ */
+export const clrQuotaConsents = pgTable(
+  'clr_quota_consents',
+  {
+    enterpriseUscc: varchar('enterprise_uscc', { length: 18 }).notNull(),
+    reference: varchar('reference', { length: 64 }).notNull(),
+    buyerHash: varchar('buyer_hash', { length: 64 }).notNull(),
+    /** fits | remaining */
+    scope: varchar('scope', { length: 10 }).notNull(),
+    givenAt: timestamp('given_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    recordedBy: varchar('recorded_by', { length: 100 }).notNull(),
+    uses: integer('uses').notNull().default(1),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'clr_quota_consents_pk', columns: [t.enterpriseUscc, t.reference] }),
+    check('clr_quota_consents_scope_ck', sql`${t.scope} in ('fits', 'remaining')`),
+  ],
+);
+
+/**
+ * Quota pre-check counters, one row per bucket and window (`ent:<uscc>` per minute, `buyer:<uscc>:<hash>` per day):
+ * counted in one statement, so that concurrent checks and several processes share the limit.
+ */
+export const clrQuotaCheckCounts = pgTable(
+  'clr_quota_check_counts',
+  {
+    bucket: varchar('bucket', { length: 120 }).notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ name: 'clr_quota_check_counts_pk', columns: [t.bucket, t.windowStart] })],
+);
+
 const amount5 = (name: string) => numeric(name, { precision: 19, scale: 5 });
 
 /** Numbers the list numbers (清单编号 invtNo) the clearance engine gives a list when it is entered (120). */

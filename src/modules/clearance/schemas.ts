@@ -36,6 +36,31 @@ export function decimalString(rule: DecimalRule = {}) {
 export const amountSchema = decimalString();
 export const positiveDecimalSchema = decimalString({ positive: true });
 
+/**
+ * A quantity: a decimal string (N19,5, positive) or, for integrators' convenience, a whole JSON number (a safe
+ * non-negative integer: 2, not 2.5 — a binary float is never taken as a quantity). It becomes the decimal string.
+ */
+export const quantitySchema = z
+  .union([z.string(), z.number()], {
+    error: '数量应为十进制字符串（如 "1.5"）或整数 / qty must be a decimal string (e.g. "1.5") or a whole number',
+  })
+  .superRefine((v, ctx) => {
+    if (typeof v === 'number' && !(Number.isSafeInteger(v) && v >= 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '数字形式的数量须为非负整数；小数请写成字符串，如 "1.5"',
+        params: {
+          messageEn:
+            'A quantity as a JSON number must be a whole non-negative number; write fractions as strings ("1.5")',
+          code: 'QUANTITY_NOT_WHOLE',
+        },
+        input: v,
+      });
+    }
+  })
+  .transform((v) => (typeof v === 'number' ? String(v) : v))
+  .pipe(positiveDecimalSchema);
+
 /** A 10-digit commodity code (商品编号: 8-digit tariff line + 2 supplementary digits). */
 export const hsCodeSchema = z
   .string()
@@ -47,7 +72,8 @@ export const taxEstimateItemSchema = z
     hsCode: hsCodeSchema,
     /** Unit price in RMB (0 for a gift). */
     price: amountSchema,
-    qty: positiveDecimalSchema,
+    /** Quantity: a decimal string, or a whole number. */
+    qty: quantitySchema,
     /** Net content of one unit (cosmetics: 50 for a 50 ml bottle, 10 for a box of 10 sheet masks). */
     netContent: positiveDecimalSchema.optional(),
     netContentUnit: z.enum(NET_CONTENT_UNITS).optional(),
@@ -61,8 +87,8 @@ export const taxEstimateInputSchema = z.strictObject({
   items: z.array(taxEstimateItemSchema).min(1).max(100),
   /** Freight for the whole order, RMB. */
   freight: amountSchema,
-  /** Insurance for the whole order, RMB. */
-  insurance: amountSchema,
+  /** Insurance for the whole order, RMB; 0 when absent. */
+  insurance: amountSchema.default('0'),
   /** The buyer's CBEC purchases so far this calendar year, RMB (the platform's own figure wins when it has one). */
   buyerUsedThisYear: amountSchema.optional(),
 });

@@ -51,6 +51,56 @@ export function mapListRow(r: Record<string, unknown>): ListRow {
 }
 
 export const clearanceStore = {
+  /**
+   * Counts one quota pre-check in `bucket`'s window and returns the count so far, in one statement (concurrent
+   * checks queue on the row). A new window clears the bucket's old ones.
+   */
+  async countQuotaCheck(q: Queryable, bucket: string, windowStart: Date): Promise<number> {
+    const at = windowStart.toISOString();
+    const n = Number(
+      rowsOf<{ count: number }>(
+        await q.execute(sql`insert into clr_quota_check_counts (bucket, window_start, count)
+          values (${bucket}, ${at}::timestamptz, 1)
+          on conflict (bucket, window_start) do update set count = clr_quota_check_counts.count + 1
+          returning count`),
+      )[0]?.count ?? 0,
+    );
+    if (n === 1) {
+      await q.execute(
+        sql`delete from clr_quota_check_counts where bucket = ${bucket} and window_start < ${at}::timestamptz`,
+      );
+    }
+    return n;
+  },
+
+  /**
+   * Records an attested consent, or counts one more use of a reference recorded before: returns the consent as
+   * first recorded (the caller compares its buyer and scope).
+   */
+  async recordQuotaConsent(
+    q: Queryable,
+    c: {
+      enterpriseUscc: string;
+      reference: string;
+      buyerHash: string;
+      scope: string;
+      givenAt: Date;
+      recordedBy: string;
+    },
+  ): Promise<{ buyerHash: string; scope: string; givenAt: Date }> {
+    const rows = rowsOf<{ buyer_hash: string; scope: string; given_at: string | Date }>(
+      await q.execute(sql`insert into clr_quota_consents (enterprise_uscc, reference, buyer_hash, scope, given_at, recorded_by)
+        values (${c.enterpriseUscc}, ${c.reference}, ${c.buyerHash}, ${c.scope}, ${c.givenAt.toISOString()}::timestamptz,
+          ${c.recordedBy.slice(0, 100)})
+        on conflict (enterprise_uscc, reference) do update
+          set uses = clr_quota_consents.uses + 1, last_used_at = now()
+        returning buyer_hash, scope, given_at`),
+    );
+    const r = rows[0];
+    if (!r) throw new Error('consent not recorded');
+    return { buyerHash: r.buyer_hash, scope: r.scope, givenAt: new Date(r.given_at) };
+  },
+
   /** Lists to look at now, oldest first, locked for this transaction (other workers skip them). */
   async dueLists(q: Queryable, now: Date, limit: number): Promise<ListRow[]> {
     const rows = rowsOf<Record<string, unknown>>(

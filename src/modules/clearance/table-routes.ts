@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type App, actorOf } from '../../platform/http/app.js';
 import { CALLERS, only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError, type ErrorDetail } from '../../platform/http/errors.js';
+import type { RequestBodyDoc } from '../../platform/http/openapi.js';
 import { REFERENCE_KINDS, type ReferenceKind } from './reference-kinds.js';
 import { type ImportResult, LABEL_MAX, type ReferenceTables, type ReferenceVersion } from './reference-tables.js';
 import { TABLE_MAX_BYTES } from './table-limits.js';
@@ -151,6 +152,12 @@ export function tableRoutes(app: App, deps: { tables: ReferenceTables }): void {
         tags,
         summary: "A version's table as CSV (UTF-8), exactly as stored (its SHA-256 is the version's)",
         params: z.object({ id: z.uuid() }),
+        response: {
+          200: {
+            description: 'The CSV (header x-cbec-sha256: its SHA-256)',
+            content: { 'text/csv': { schema: z.string() } },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -193,6 +200,15 @@ export function tableRoutes(app: App, deps: { tables: ReferenceTables }): void {
             label: z.string().trim().min(1).max(LABEL_MAX).optional(),
             fileName: z.string().trim().min(1).max(300).optional(),
           }),
+          requestBody: {
+            description: 'The table file itself',
+            content: {
+              'text/csv': { schema: { type: 'string', description: 'CSV, UTF-8 (a BOM is allowed)' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary', description: 'An .xlsx workbook: its first worksheet' },
+              },
+            },
+          } satisfies RequestBodyDoc,
           response: { 201: z.object({ version: versionSchema }) },
         },
       },

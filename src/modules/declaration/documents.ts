@@ -217,6 +217,32 @@ export async function listsWithDocuments(
   return out;
 }
 
+/**
+ * Whether the person of `buyerHash` (the keyed hash of name, ID type and number, `personHash`) is the buyer of a
+ * declared order (appStatus 2, not deleted) in which one of `codes` (an enterprise's USCC and customs code) is the
+ * e-commerce platform or the e-commerce enterprise: the quota pre-check's "a buyer of one of its own orders".
+ */
+export async function isBuyerOfDeclaredOrder(
+  q: Queryable,
+  codes: readonly string[],
+  buyerHash: string,
+): Promise<boolean> {
+  if (codes.length === 0) return false;
+  const rows = await q
+    .select({ id: declOrders.id })
+    .from(declOrders)
+    .where(
+      and(
+        eq(declOrders.buyerHash, buyerHash),
+        sql`(${inArray(declOrders.ebpCode, [...codes])} or ${inArray(declOrders.ebcCode, [...codes])})`,
+        sql`${declOrders.status} <> 'deleted'`,
+        eq(declOrders.appStatus, '2'),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
 /** A receipt to issue (the declaration hub delivers it: feed and webhooks). */
 export interface ReceiptToIssue {
   recipientUscc: string;

@@ -215,3 +215,44 @@ export function inventoryMessage(
     baseTransfer: base(copCode, '兰州国际陆港物流有限公司'),
   };
 }
+
+/**
+ * The kinds `cbec-zone ceb example` prints (the README tour's messages), by their names in this code base's English:
+ * 清单 is "list". Each is declared by its party: the order by the platform, the payment by the payment firm, the
+ * waybill by the logistics firm, the list by the logistics firm as the declaring agent (agentCode).
+ */
+export const EXAMPLE_KINDS = {
+  order: 'CEB311Message',
+  payment: 'CEB411Message',
+  waybill: 'CEB511Message',
+  list: 'CEB621Message',
+} as const;
+export type ExampleKind = keyof typeof EXAMPLE_KINDS;
+
+export function isExampleKind(kind: string): kind is ExampleKind {
+  return Object.hasOwn(EXAMPLE_KINDS, kind);
+}
+
+/** "order (CEB311) | payment (CEB411) | waybill (CEB511) | list (CEB621)", for help and errors. */
+export const EXAMPLE_KINDS_TEXT = Object.entries(EXAMPLE_KINDS)
+  .map(([k, t]) => `${k} (${t.slice(0, 6)})`)
+  .join(' | ');
+
+/**
+ * The example of a kind for one order number: the four agree with each other (the waybill and the list carry
+ * logistics number LN-<orderNo>, the payment PAY-<orderNo>, the list copNo C-<orderNo>; amounts match), so that together they clear. The list
+ * is declared (appStatus 2).
+ */
+export function exampleMessage(kind: ExampleKind, orderNo: string): CebMessage {
+  switch (kind) {
+    case 'order':
+      return orderMessage([orderRecord({ orderNo })]);
+    case 'payment':
+      return paymentMessage(orderNo, `PAY-${orderNo}`);
+    case 'waybill':
+      return waybillMessage(orderNo, `LN-${orderNo}`);
+    case 'list':
+      // copNo (the declarant's own number, at most 20 characters): C- and the order number's last 18
+      return inventoryMessage(orderNo, `LN-${orderNo}`, `C-${orderNo.slice(-18)}`, '2');
+  }
+}

@@ -1,10 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { PlatformSigner } from '../../platform/crypto/signing.js';
-import type { App } from '../../platform/http/app.js';
+import { type App, actorOf } from '../../platform/http/app.js';
 import { only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import { ErrorBodySchema, type RequestBodyDoc } from '../../platform/http/openapi.js';
 import { JSON_MAX_DEPTH, jsonDepthExceeded } from '../../platform/http/validation.js';
+import type { MessageBodies } from './body-reads.js';
 import { buildCeb } from './ceb/codec.js';
 import { UnreadableJson } from './parse.js';
 import type { DeclarationService, FormatReceipt } from './service.js';
@@ -34,6 +36,109 @@ const receiptSchema = z.object({
   ),
   warnings: z.array(z.object({ path: z.string(), message: z.string(), messageEn: z.string() })),
 });
+
+const intakeError = z.object({ code: z.string(), path: z.string(), message: z.string(), messageEn: z.string() });
+const intakeWarning = z.object({ path: z.string(), message: z.string(), messageEn: z.string() });
+
+const messageSummary = z.object({
+  id: z.string(),
+  guid: z.string().nullable(),
+  type: z.string(),
+  senderUscc: z.string(),
+  format: z.string().describe('xml | json | dxp'),
+  status: z.string().describe('accepted | rejected'),
+  recordCount: z.number().int(),
+  businessKeys: z.array(z.string()),
+  errors: z.array(intakeError).nullable(),
+  bodySize: z.number().int(),
+  receivedAt: z.string(),
+});
+
+const storedReceipt = z.object({
+  seq: z.number().int(),
+  recipientUscc: z.string(),
+  messageId: z.string().nullable(),
+  type: z.string(),
+  businessKey: z.string(),
+  returnStatus: z.string(),
+  returnTime: z.string(),
+  returnInfo: z.string(),
+  record: z.unknown().describe('The receipt record, by its XSD field names'),
+  createdAt: z.string(),
+});
+
+const messageDetail = z.object({
+  message: messageSummary.extend({
+    apiKeyId: z.string().nullable(),
+    userId: z.string().nullable(),
+    warnings: z.array(intakeWarning).nullable(),
+    answer: z.object({ httpStatus: z.number().int(), receipt: receiptSchema }),
+    bodySha256: z.string(),
+  }),
+  receipts: z.array(storedReceipt),
+});
+
+const receiptFeed = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      type: z.string(),
+      businessKey: z.string(),
+      returnStatus: z.string(),
+      returnTime: z.string(),
+      returnInfo: z.string(),
+      messageId: z.string().nullable(),
+      record: z.unknown(),
+      xml: z.string().optional().describe('With format=xml: the receipt as its CEB message'),
+    }),
+  ),
+  next: z.number().int().describe('The cursor for the next call (`after`)'),
+});
+
+const cebXml = {
+  type: 'string',
+  description:
+    'A CEB message of the 2022-05 standard (up to 100 records), or the same inside a DxpMsg envelope (the data ' +
+    'exchange’s, as the E-Port client sends it): the bytes are kept exactly, the signature covers them',
+  example:
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ceb:CEB311Message guid="…" version="1.0" ' +
+    'xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order>…</ceb:Order><ceb:BaseTransfer>…</ceb:BaseTransfer>' +
+    '</ceb:CEB311Message>',
+};
+
+/** The three forms the entry takes (documentation: the body is parsed by the hub itself). */
+const messageRequestBody: RequestBodyDoc = {
+  description:
+    'One message in one of three forms: CEB XML, a DxpMsg envelope (also XML), or the JSON form. ' +
+    '`cbec-zone ceb example order` prints one.',
+  content: {
+    'application/xml': { schema: cebXml },
+    'text/xml': { schema: { ...cebXml, description: 'The same as application/xml' } },
+    'application/json': {
+      schema: z.object({
+        type: z
+          .string()
+          .regex(/^CEB\d{3}Message$/)
+          .describe('e.g. CEB311Message'),
+        guid: z.string().describe('The message guid (36 characters)'),
+        version: z.string().describe('1.0'),
+        records: z
+          .array(z.record(z.string(), z.unknown()))
+          .min(1)
+          .max(100)
+          .describe('The records, by the XSD names: { OrderHead: {…}, OrderList: [{…}] } …'),
+        baseTransfer: z
+          .object({ copCode: z.string(), copName: z.string(), dxpMode: z.string(), dxpId: z.string() })
+          .describe("copCode: the sender's enterprise"),
+        signature: z.unknown().optional(),
+      }),
+    },
+  },
+};
+
+const formatReceiptXmlDoc = {
+  schema: z.string().describe('CEB900Message (报文格式校验回执), for XML senders'),
+};
 
 /** The format receipt as a CEB900Message (报文格式校验回执), for senders that speak XML. */
 export function formatReceiptXml(r: FormatReceipt, oriCopMsgId = ''): string {
@@ -65,6 +170,18 @@ function receiptXml(type: string, record: unknown): string {
   }
 }
 
+/**
+ * Why a reader opens a raw body (it holds personal data): a short reason, required, kept in the audit trail.
+ */
+const PURPOSE_MISSING =
+  '请说明查看原始报文的用途（purpose，2 至 200 个字符）/ state the purpose of reading the raw message (purpose, 2 to 200 characters)';
+export const purposeSchema = z
+  .string({ error: PURPOSE_MISSING })
+  .trim()
+  .min(2, { error: PURPOSE_MISSING })
+  .max(200, { error: '用途说明不能超过 200 个字符 / the purpose must be at most 200 characters' })
+  .describe('Why you read the raw message (it holds personal data): 2 to 200 characters, kept in the audit trail');
+
 function sender(p: Principal) {
   const uscc = tenantOf(p);
   if (!uscc) throw AppError.forbidden();
@@ -74,7 +191,7 @@ function sender(p: Principal) {
 export function declarationRoutes(
   app: App,
   svc: DeclarationService,
-  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner; jsonMaxDepth?: number },
+  opts: { messageBodyLimit: number; receiptSigner: PlatformSigner; bodies: MessageBodies; jsonMaxDepth?: number },
 ): void {
   app.register(async (scope) => {
     // The JSON form: a body that cannot be read (malformed, too deep, a __proto__ key) is answered like malformed
@@ -129,7 +246,25 @@ export function declarationRoutes(
             '200 accepted; 400 malformed or not schema-valid (0001/0002); 403 BaseTransfer.copCode is not your enterprise; ' +
             '422 refused by a business rule (filing -10101/-10102, duplicates, appType, signatures). A repeated guid returns the ' +
             'first answer again (header x-cbec-replay: true) and changes nothing.',
-          response: { 200: z.object({ receipt: receiptSchema }) },
+          requestBody: messageRequestBody,
+          response: {
+            200: {
+              description: 'Accepted: the format receipt (JSON with Accept: application/json, else CEB900 XML)',
+              content: {
+                'application/json': { schema: z.object({ receipt: receiptSchema }) },
+                'application/xml': formatReceiptXmlDoc,
+              },
+            },
+            '4xx': {
+              description:
+                'Refused: the format receipt with every error (400 0001/0002, 403 copCode, 422 business rules); or, ' +
+                'before the hub reads the message (401, 413, 415, 429), the error shape',
+              content: {
+                'application/json': { schema: z.union([z.object({ receipt: receiptSchema }), ErrorBodySchema]) },
+                'application/xml': formatReceiptXmlDoc,
+              },
+            },
+          },
         },
       },
       async (req, rep) => {
@@ -171,6 +306,14 @@ export function declarationRoutes(
           page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(20),
         }),
+        response: {
+          200: z.object({
+            items: z.array(messageSummary),
+            total: z.number().int(),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+          }),
+        },
       },
     },
     async (req) => {
@@ -184,7 +327,11 @@ export function declarationRoutes(
       });
       return {
         ...r,
-        items: r.items.map((m) => ({ ...m, receivedAt: m.receivedAt.toISOString() })),
+        items: r.items.map((m) => ({
+          ...m,
+          errors: m.errors as z.infer<typeof intakeError>[] | null,
+          receivedAt: m.receivedAt.toISOString(),
+        })),
         page: req.query.page,
         pageSize: req.query.pageSize,
       };
@@ -195,14 +342,25 @@ export function declarationRoutes(
     '/api/v1/messages/:id',
     {
       config: { access: only(READERS) },
-      schema: { tags, summary: 'One message with its errors and receipts', params: z.object({ id: z.uuid() }) },
+      schema: {
+        tags,
+        summary: 'One message with its errors and receipts',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: messageDetail },
+      },
     },
     async (req) => {
       const d = await svc.messageDetail(tenantOf(req.principal), req.params.id);
       if (!d) throw AppError.notFound('message', '报文');
-      const { bodyEnc: _b, answer, ...m } = d.message;
+      const { bodyEnc: _b, answer, errors, warnings, ...m } = d.message;
       return {
-        message: { ...m, receivedAt: m.receivedAt.toISOString(), answer },
+        message: {
+          ...m,
+          errors: errors as z.infer<typeof intakeError>[] | null,
+          warnings: warnings as z.infer<typeof intakeWarning>[] | null,
+          receivedAt: m.receivedAt.toISOString(),
+          answer: answer as z.infer<typeof messageDetail>['message']['answer'],
+        },
         receipts: d.receipts.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
       };
     },
@@ -214,12 +372,24 @@ export function declarationRoutes(
       config: { access: only(READERS) },
       schema: {
         tags,
-        summary: 'The message exactly as received (it holds personal data: access is audited by role)',
+        summary:
+          'The message exactly as received. It holds personal data: state the purpose; every read is audited ' +
+          '(reader, role, message, sender, purpose)',
         params: z.object({ id: z.uuid() }),
+        querystring: z.strictObject({ purpose: purposeSchema }),
+        response: {
+          200: {
+            description: 'The message exactly as received',
+            content: {
+              'application/xml': { schema: z.string().describe('CEB XML or DxpMsg, as sent') },
+              'application/json': { schema: z.string().describe('The JSON form, as sent') },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
-      const r = await svc.rawBody(tenantOf(req.principal), req.params.id);
+      const r = await opts.bodies.read(actorOf(req), tenantOf(req.principal), req.params.id, req.query.purpose);
       if (!r) throw AppError.notFound('message', '报文');
       return reply
         .type(r.format === 'json' ? 'application/json' : 'application/xml')
@@ -242,6 +412,14 @@ export function declarationRoutes(
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           format: z.enum(['json', 'xml']).default('json'),
         }),
+        response: {
+          200: {
+            description:
+              'Signed by the platform: x-cbec-signature is SM2 over `<x-cbec-timestamp>.<body>` with the key ' +
+              'x-cbec-key-id published at /.well-known/cbec-zone/keys',
+            content: { 'application/json': { schema: receiptFeed } },
+          },
+        },
       },
     },
     async (req, rep) => {

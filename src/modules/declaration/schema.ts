@@ -95,6 +95,8 @@ export const declOrders = pgTable(
   (t) => [
     uniqueIndex('decl_orders_key_uq').on(t.ebpCode, t.ebcCode, t.orderNo),
     index('decl_orders_message_idx').on(t.messageId),
+    // the quota pre-check: is this person a buyer of one of the enterprise's orders?
+    index('decl_orders_buyer_idx').on(t.buyerHash),
   ],
 );
 

@@ -41,7 +41,6 @@ import {
 } from './model.js';
 import { type Parsed, type ParseOutcome, parseDeclaration, UnreadableJson } from './parse.js';
 import {
-  decodeBody,
   documentRecordEnc,
   encodeBody,
   inventoryItemRows,
@@ -820,13 +819,6 @@ export class DeclarationService {
     if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
     const receipts = await store.receiptsOfMessage(this.db, id);
     return { message: m, receipts };
-  }
-
-  /** The raw body as received (decrypted), for the sender and officers. */
-  async rawBody(uscc: string | null, id: string): Promise<{ body: Buffer; format: string } | null> {
-    const m = await store.message(this.db, id);
-    if (!m || (uscc !== null && m.senderUscc !== uscc)) return null;
-    return { body: decodeBody(this.pi, m.bodyEnc), format: m.format };
   }
 
   receiptsAfter = (uscc: string, after: number, limit: number) => store.receiptsAfter(this.db, uscc, after, limit);

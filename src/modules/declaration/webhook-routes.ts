@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/client.js';
 import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { only } from '../../platform/http/auth.js';
+import { noContent } from '../../platform/http/openapi.js';
 import {
   DELIVERY_STATUSES,
   MAX_ENDPOINTS_PER_ENTERPRISE,
@@ -116,6 +117,7 @@ export function webhookRoutes(app: App, service: WebhookService): void {
         tags,
         summary: 'Remove a webhook endpoint (删除回执推送地址); its pending deliveries become failed',
         params: z.object({ uscc: z.string().min(1).max(18), id: z.uuid() }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {

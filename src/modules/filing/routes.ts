@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { anyone, OFFICER_ROLES, only } from '../../platform/http/auth.js';
+import { noContent } from '../../platform/http/openapi.js';
 import { DECISIONS, FILING_ROLES, FILING_STATUSES } from './model.js';
 import {
   changeRequestSchema,
@@ -255,6 +256,7 @@ export function filingRoutes(app: App, filing: FilingService): void {
         tags,
         summary: 'Revoke a signing certificate',
         params: z.object({ uscc: z.string().min(1).max(18), id: z.uuid() }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
@@ -271,6 +273,7 @@ export function filingRoutes(app: App, filing: FilingService): void {
         summary: 'Require a signature on every message of this enterprise (全部报文加签)',
         params: usccParam,
         body: z.strictObject({ requireSignature: z.boolean() }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
@@ -313,6 +316,7 @@ export function filingRoutes(app: App, filing: FilingService): void {
             error: 'SM2 公钥应为 04 开头的 130 位十六进制 / An SM2 public key is 130 hex digits starting with 04',
           }),
         }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
@@ -324,7 +328,12 @@ export function filingRoutes(app: App, filing: FilingService): void {
     '/api/v1/trusted-zones/:zoneCode',
     {
       config: { access: only(['platform_admin']) },
-      schema: { tags, summary: 'Stop trusting a zone', params: z.object({ zoneCode: z.string().max(32) }) },
+      schema: {
+        tags,
+        summary: 'Stop trusting a zone',
+        params: z.object({ zoneCode: z.string().max(32) }),
+        response: { 204: noContent },
+      },
     },
     async (req, reply) => {
       await filing.distrustZone(actorOf(req), req.params.zoneCode);
@@ -360,6 +369,7 @@ export function filingRoutes(app: App, filing: FilingService): void {
             .regex(/^[0-9A-Z]{18}$/),
           reason: z.string().trim().min(2).max(500),
         }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {

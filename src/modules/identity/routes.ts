@@ -3,6 +3,7 @@ import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { only, ROLES } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
+import { noContent } from '../../platform/http/openapi.js';
 import { passwordSchema } from './model.js';
 import type { IdentityService } from './service.js';
 import { SESSION_COOKIE } from './service.js';
@@ -71,7 +72,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
 
   app.post(
     '/api/v1/auth/logout',
-    { config: { access: 'public' }, schema: { tags, summary: 'Sign out (退出)' } },
+    { config: { access: 'public' }, schema: { tags, summary: 'Sign out (退出)', response: { 204: noContent } } },
     async (req, reply) => {
       await identity.logout(req.principal);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -96,6 +97,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
         tags,
         summary: 'Change my password (修改密码)',
         body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: passwordSchema }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
@@ -155,6 +157,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
         summary: "Reset a user's password (重置密码); the user must change it at next sign-in",
         params: z.object({ id: uuidParam }),
         body: z.strictObject({ password: passwordSchema }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
@@ -230,6 +233,7 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
         tags,
         summary: 'Revoke an API key (撤销 API 密钥)',
         params: z.object({ uscc: z.string().min(1).max(18), id: uuidParam }),
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import { sm3 } from 'sm-crypto-v2';
 import { canonicalJson } from '../crypto/canonical.js';
 import type { Database, Queryable } from '../db/client.js';
+import { type AuditAction, actionsOf, type Department } from './domains.js';
 import { auditHead, auditLog } from './schema.js';
 
 /** Who did it: taken from the request's principal by the HTTP layer, or named by the CLI. */
@@ -14,7 +15,8 @@ export type Actor = {
 };
 
 export type AuditEntry = {
-  action: string;
+  /** One of the actions of src/platform/audit/domains.ts, which says whose domain it is. */
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   /** The enterprise the change concerns (for enterprise users' and regulators' filters). */
@@ -118,8 +120,20 @@ export class AuditTrail {
     return problems.length ? { ok: false, rows, problems } : { ok: true, rows, headSeq };
   }
 
-  async list(filter: { action?: string; enterpriseUscc?: string; targetId?: string; page: number; pageSize: number }) {
+  /**
+   * A page of the trail, newest first. `department`: an officer's view, only the entries whose action is in that
+   * department's domain (domains.ts), filtered in SQL; absent: every entry (the platform admin).
+   */
+  async list(filter: {
+    action?: string;
+    enterpriseUscc?: string;
+    targetId?: string;
+    department?: Department;
+    page: number;
+    pageSize: number;
+  }) {
     const conds: SQL[] = [];
+    if (filter.department) conds.push(inArray(auditLog.action, actionsOf(filter.department)));
     if (filter.action) conds.push(eq(auditLog.action, filter.action));
     if (filter.enterpriseUscc) conds.push(eq(auditLog.enterpriseUscc, filter.enterpriseUscc));
     if (filter.targetId) conds.push(eq(auditLog.targetId, filter.targetId));

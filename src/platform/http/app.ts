@@ -8,7 +8,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -19,6 +18,7 @@ import type { Actor } from '../audit/audit.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/outage.js';
 import { authorizeHook, type Principal } from './auth.js';
 import { AppError, errorBody } from './errors.js';
+import { addErrorResponses, openapiTransform, openapiTransformObject, strictSerializerCompiler } from './openapi.js';
 import {
   forbiddenTextDetails,
   issuesToDetails,
@@ -44,6 +44,11 @@ export type AppOptions = {
   version: string;
   /** Deepest nesting of arrays and objects in a JSON body (CBEC_JSON_MAX_DEPTH); deeper bodies are 400. */
   jsonMaxDepth?: number;
+  /**
+   * Fail (500) instead of dropping a field a response schema does not declare: the tests run so, so that a schema
+   * that is not exact shows at once (production strips, as zod objects do).
+   */
+  strictResponses?: boolean;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -192,7 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(opts.strictResponses ? strictSerializerCompiler : serializerCompiler);
   app.decorateRequest('principal', null as never);
 
   await app.register(fastifyCookie);
@@ -213,7 +218,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
+    transformObject: openapiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -223,6 +229,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       throw new Error(`Route ${route.method} ${url} must declare config.access`);
     }
   });
+  // every operation documents (and serialises) its errors in the one shape
+  app.addHook('onRoute', (route) => addErrorResponses(route as { schema?: Record<string, unknown> }));
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.principal = await opts.authenticate(req);

@@ -1,5 +1,20 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Descriptions, Drawer, Empty, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Descriptions,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -181,7 +196,88 @@ export function ReceiptTimeline({ receipts }: { receipts: readonly Receipt[] }) 
   );
 }
 
-/** A message with its errors in plain words, its receipts, and the raw body to download. */
+const PURPOSE_PRESETS = ['check', 'refusal', 'supervision'] as const;
+
+/**
+ * The raw body holds personal data (ID numbers, phones): before it is downloaded the reader states why, and the
+ * platform records the read (who, role, message, purpose) in the audit trail.
+ */
+export function RawBodyDownload({ id, filename }: { id: string; filename: string }) {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [form] = Form.useForm<{ purpose: string }>();
+
+  const download = async ({ purpose }: { purpose: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const text = await api.messages.body(id, purpose.trim());
+      const blob = new Blob([text], { type: filename.endsWith('.json') ? 'application/json' : 'application/xml' });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setOpen(false);
+      form.resetFields();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button icon={<DownloadOutlined />} onClick={() => setOpen(true)} data-testid="download-body">
+        {t('decl.download')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('decl.purposeTitle')}
+        okText={t('decl.purposeOk')}
+        onOk={() => form.submit()}
+        onCancel={() => setOpen(false)}
+        confirmLoading={busy}
+        destroyOnHidden
+        okButtonProps={{ 'data-testid': 'purpose-ok' } as Record<`data-${string}`, string>}
+      >
+        <Typography.Paragraph type="secondary">{t('decl.purposeIntro')}</Typography.Paragraph>
+        {error ? (
+          <Alert type="error" showIcon message={errorText(error, i18n.language)} style={{ marginBottom: 12 }} />
+        ) : null}
+        <Form form={form} layout="vertical" name="purpose" onFinish={download}>
+          <Form.Item
+            name="purpose"
+            label={t('decl.purpose')}
+            rules={[
+              { required: true, whitespace: true, message: t('decl.purposeRequired') },
+              { min: 2, max: 200, message: t('decl.purposeLength') },
+            ]}
+          >
+            <Input.TextArea rows={2} maxLength={200} showCount data-testid="purpose-input" />
+          </Form.Item>
+          <Space wrap size={[6, 6]}>
+            {PURPOSE_PRESETS.map((p) => (
+              <Tag.CheckableTag
+                key={p}
+                checked={false}
+                onChange={() => form.setFieldValue('purpose', t(`decl.purposePreset.${p}`))}
+              >
+                {t(`decl.purposePreset.${p}`)}
+              </Tag.CheckableTag>
+            ))}
+          </Space>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+/** A message with its errors in plain words, its receipts, and the raw body to download (for a stated purpose). */
 export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -223,18 +319,7 @@ export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClos
           t('decl.detail')
         )
       }
-      extra={
-        m ? (
-          <Button
-            icon={<DownloadOutlined />}
-            href={api.messages.bodyUrl(m.id)}
-            download={filename}
-            data-testid="download-body"
-          >
-            {t('decl.download')}
-          </Button>
-        ) : null
-      }
+      extra={m ? <RawBodyDownload id={m.id} filename={filename} /> : null}
     >
       {error ? <Alert type="error" showIcon message={errorText(error, lang)} /> : null}
       {!m && !error && (

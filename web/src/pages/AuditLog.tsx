@@ -3,7 +3,7 @@ import { Alert, Button, Card, Descriptions, Input, Space, Table, Typography } fr
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { type AuditEntry, api, errorText } from '../api';
+import { type AuditDomain, type AuditEntry, api, errorText } from '../api';
 import { formatTime, useLabel } from '../i18n';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 };
@@ -39,7 +39,11 @@ export default function AuditLog() {
   const [action, setAction] = useState(params.get('action') ?? '');
   const [targetId, setTargetId] = useState(params.get('targetId') ?? '');
   const [uscc, setUscc] = useState('');
-  const [data, setData] = useState<{ items: AuditEntry[]; total: number }>({ items: [], total: 0 });
+  const [data, setData] = useState<{ items: AuditEntry[]; total: number; domain: AuditDomain | null }>({
+    items: [],
+    total: 0,
+    domain: null,
+  });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -54,7 +58,7 @@ export default function AuditLog() {
         enterpriseUscc: uscc || undefined,
         targetId: targetId || undefined,
       });
-      setData({ items: r.items, total: r.total });
+      setData({ items: r.items, total: r.total, domain: r.domain ?? null });
     } catch (err) {
       setError(err);
     } finally {
@@ -110,6 +114,20 @@ export default function AuditLog() {
             }}
           />
         </Space>
+        {data.domain ? (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="audit-domain"
+            message={t('audit.domain', { department: label('role', data.domain.department) })}
+            description={
+              data.domain.actions.length
+                ? data.domain.actions.map((a) => label('auditAction', a)).join('、')
+                : t('audit.domainEmpty')
+            }
+          />
+        ) : null}
         {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
         <Table<AuditEntry>
           rowKey="seq"

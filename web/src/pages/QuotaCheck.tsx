@@ -9,6 +9,7 @@ import {
   Form,
   Input,
   Progress,
+  Radio,
   Row,
   Select,
   Statistic,
@@ -19,7 +20,15 @@ import { useTranslation } from 'react-i18next';
 import { clearanceApi, type QuotaAnswer, yuan } from '../clearance';
 import { useServerErrors } from '../components/serverErrors';
 
-type Values = { buyerName: string; buyerIdType: '1'; buyerIdNumber: string; amount?: string; consent?: boolean };
+type Values = {
+  buyerName: string;
+  buyerIdType: '1';
+  buyerIdNumber: string;
+  amount?: string;
+  basis: 'order' | 'consent';
+  consentReference?: string;
+  showRemaining?: boolean;
+};
 
 const ID_RE = /^(\d{15}|\d{17}[\dXx])$/;
 const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
@@ -42,9 +51,9 @@ function maskId(id: string): string {
 const fen = (v: string) => Math.round(Number(v) * 100);
 
 /**
- * 额度预检: before checkout, with the buyer's consent, the buyer's remaining annual quota for cross-border retail
- * imports and whether this order fits. Only the remaining quota is shown, never the buyer's purchases; the answer
- * names the buyer masked.
+ * 额度预检: before checkout, whether this order fits the buyer's annual quota for cross-border retail imports. Only
+ * for a buyer of one of the enterprise's declared orders, or with the buyer's consent (recorded with the enterprise's
+ * reference and audited); the amount left only when the buyer asked for it. The answer names the buyer masked.
  */
 export default function QuotaCheck() {
   const { t } = useTranslation();
@@ -52,6 +61,8 @@ export default function QuotaCheck() {
   const errors = useServerErrors(form);
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<{ q: QuotaAnswer; buyer: string } | null>(null);
+  const basis = Form.useWatch('basis', form) ?? 'order';
+  const showRemaining = Form.useWatch('showRemaining', form) === true && basis === 'consent';
 
   const submit = async (v: Values) => {
     setBusy(true);
@@ -59,16 +70,25 @@ export default function QuotaCheck() {
     setAnswer(null);
     try {
       const amount = v.amount?.trim() || undefined;
+      const consent =
+        v.basis === 'consent'
+          ? {
+              reference: (v.consentReference ?? '').trim(),
+              // the portal records a consent the buyer gives now, at this checkout
+              givenAt: new Date().toISOString(),
+              scope: v.showRemaining ? ('remaining' as const) : ('fits' as const),
+            }
+          : undefined;
       const q = await clearanceApi.quotaCheck({
         buyerName: v.buyerName.trim(),
         buyerIdType: '1',
         buyerIdNumber: v.buyerIdNumber.trim().toUpperCase(),
-        consent: v.consent === true,
         ...(amount ? { amount } : {}),
+        ...(consent ? { consent } : {}),
       });
       setAnswer({ q, buyer: `${maskName(v.buyerName)} · ${maskId(v.buyerIdNumber)}` });
-      // the consent covers one check: ask again for the next one
-      form.setFieldValue('consent', false);
+      // a consent reference names one buyer: a new check needs its own
+      form.setFieldValue('consentReference', '');
     } catch (err) {
       errors.show(err);
     } finally {
@@ -77,13 +97,12 @@ export default function QuotaCheck() {
   };
 
   const q = answer?.q;
-  const used = q ? Math.max(0, fen(q.annualLimit) - fen(q.remaining)) : 0;
+  const remaining = q?.remaining;
+  const used = q && remaining !== undefined ? Math.max(0, fen(q.annualLimit) - fen(remaining)) : 0;
   const usedPercent = q && fen(q.annualLimit) > 0 ? Math.min(100, Math.round((used * 100) / fen(q.annualLimit))) : 0;
   const why: string[] = [];
-  if (q?.amount !== undefined && q.fits === false) {
-    if (fen(q.amount) > fen(q.singleLimit)) why.push(t('quota.overSingle', { limit: yuan(q.singleLimit) }));
-    if (fen(q.amount) > fen(q.remaining)) why.push(t('quota.overRemaining', { remaining: yuan(q.remaining) }));
-  }
+  if (q?.exceeds?.includes('single-limit')) why.push(t('quota.overSingle', { limit: yuan(q.singleLimit) }));
+  if (q?.exceeds?.includes('annual-limit')) why.push(t('quota.overAnnual'));
 
   return (
     <div>
@@ -102,7 +121,7 @@ export default function QuotaCheck() {
               name="quota"
               layout="vertical"
               onFinish={submit}
-              initialValues={{ buyerIdType: '1', consent: false }}
+              initialValues={{ buyerIdType: '1', basis: 'order', showRemaining: false }}
               autoComplete="off"
             >
               <Form.Item
@@ -131,25 +150,39 @@ export default function QuotaCheck() {
                   </Form.Item>
                 </Col>
               </Row>
+              <Form.Item name="basis" label={t('quota.basis')} extra={t(`quota.basisHint.${basis}`)}>
+                <Radio.Group data-testid="quota-basis">
+                  <Radio value="order">{t('quota.basisOrder')}</Radio>
+                  <Radio value="consent" data-testid="quota-basis-consent">
+                    {t('quota.basisConsent')}
+                  </Radio>
+                </Radio.Group>
+              </Form.Item>
+              {basis === 'consent' && (
+                <>
+                  <Form.Item
+                    name="consentReference"
+                    label={t('quota.consentReference')}
+                    extra={t('quota.consentReferenceHint')}
+                    rules={[{ required: true, whitespace: true, message: t('quota.consentRequired') }]}
+                  >
+                    <Input maxLength={64} autoComplete="off" data-testid="quota-consent-reference" />
+                  </Form.Item>
+                  <Form.Item name="showRemaining" valuePropName="checked">
+                    <Checkbox data-testid="quota-show-remaining">{t('quota.showRemaining')}</Checkbox>
+                  </Form.Item>
+                </>
+              )}
               <Form.Item
                 name="amount"
-                label={`${t('quota.amount')}（${t('common.optional')}）`}
+                label={showRemaining ? `${t('quota.amount')}（${t('common.optional')}）` : t('quota.amount')}
                 extra={t('quota.amountHint')}
-                rules={[{ pattern: AMOUNT_RE, message: t('quota.amountFormat') }]}
-              >
-                <Input prefix="¥" maxLength={16} inputMode="decimal" />
-              </Form.Item>
-              <Form.Item
-                name="consent"
-                valuePropName="checked"
                 rules={[
-                  {
-                    validator: (_, v) =>
-                      v ? Promise.resolve() : Promise.reject(new Error(t('quota.consentRequired'))),
-                  },
+                  { required: !showRemaining, whitespace: true, message: t('quota.amountRequired') },
+                  { pattern: AMOUNT_RE, message: t('quota.amountFormat') },
                 ]}
               >
-                <Checkbox data-testid="quota-consent">{t('quota.consent')}</Checkbox>
+                <Input prefix="¥" maxLength={16} inputMode="decimal" />
               </Form.Item>
               <Button
                 type="primary"
@@ -170,21 +203,33 @@ export default function QuotaCheck() {
                 <Descriptions.Item label={t('quota.buyer')}>{answer.buyer}</Descriptions.Item>
               </Descriptions>
               <Row gutter={16}>
-                <Col span={12}>
-                  <Statistic
-                    title={`${t('quota.remaining')}（${t('quota.year', { year: q.year })}）`}
-                    value={yuan(q.remaining)}
-                    valueStyle={{ color: '#1a5fb4', fontWeight: 600 }}
-                  />
-                </Col>
-                <Col span={6}>
+                {remaining !== undefined && (
+                  <Col span={12}>
+                    <Statistic
+                      title={`${t('quota.remaining')}（${t('quota.year', { year: q.year })}）`}
+                      value={yuan(remaining)}
+                      valueStyle={{ color: '#1a5fb4', fontWeight: 600 }}
+                      data-testid="quota-remaining"
+                    />
+                  </Col>
+                )}
+                <Col span={remaining !== undefined ? 6 : 12}>
                   <Statistic title={t('quota.annualLimit')} value={yuan(q.annualLimit)} valueStyle={{ fontSize: 18 }} />
                 </Col>
-                <Col span={6}>
+                <Col span={remaining !== undefined ? 6 : 12}>
                   <Statistic title={t('quota.singleLimit')} value={yuan(q.singleLimit)} valueStyle={{ fontSize: 18 }} />
                 </Col>
               </Row>
-              <Progress percent={usedPercent} showInfo={false} style={{ margin: '12px 0 16px' }} />
+              {remaining !== undefined && (
+                <Progress percent={usedPercent} showInfo={false} style={{ margin: '12px 0 16px' }} />
+              )}
+              <Descriptions size="small" column={1} style={{ margin: '12px 0' }}>
+                <Descriptions.Item label={t('quota.basis')}>
+                  {q.basis === 'order'
+                    ? t('quota.basisOrder')
+                    : `${t('quota.basisConsent')}（${q.consentReference ?? ''}）`}
+                </Descriptions.Item>
+              </Descriptions>
               {q.amount !== undefined &&
                 (q.fits ? (
                   <Alert

@@ -1,3 +1,24 @@
+CREATE TABLE "clr_quota_check_counts" (
+	"bucket" varchar(120) NOT NULL,
+	"window_start" timestamp with time zone NOT NULL,
+	"count" integer NOT NULL,
+	CONSTRAINT "clr_quota_check_counts_pk" PRIMARY KEY("bucket","window_start")
+);
+--> statement-breakpoint
+CREATE TABLE "clr_quota_consents" (
+	"enterprise_uscc" varchar(18) NOT NULL,
+	"reference" varchar(64) NOT NULL,
+	"buyer_hash" varchar(64) NOT NULL,
+	"scope" varchar(10) NOT NULL,
+	"given_at" timestamp with time zone NOT NULL,
+	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"recorded_by" varchar(100) NOT NULL,
+	"uses" integer DEFAULT 1 NOT NULL,
+	"last_used_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "clr_quota_consents_pk" PRIMARY KEY("enterprise_uscc","reference"),
+	CONSTRAINT "clr_quota_consents_scope_ck" CHECK ("clr_quota_consents"."scope" in ('fits', 'remaining'))
+);
+--> statement-breakpoint
 CREATE TABLE "decl_delegations" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"principal_uscc" varchar(18) NOT NULL,
@@ -70,4 +91,5 @@ CREATE INDEX "decl_delegations_delegate_idx" ON "decl_delegations" USING btree (
 CREATE INDEX "decl_delegations_principal_idx" ON "decl_delegations" USING btree ("principal_uscc");--> statement-breakpoint
 CREATE UNIQUE INDEX "ca_revocations_uq" ON "ca_revocations" USING btree ("ca_id","serial_hex");--> statement-breakpoint
 CREATE INDEX "trusted_cas_fp_idx" ON "trusted_cas" USING btree ("fingerprint");--> statement-breakpoint
+CREATE INDEX "decl_orders_buyer_idx" ON "decl_orders" USING btree ("buyer_hash");--> statement-breakpoint
 CREATE INDEX "enterprise_certificates_trust_idx" ON "enterprise_certificates" USING btree ("trust");
