@@ -15,6 +15,18 @@ const tags = ['declaration 三单申报一口接入'];
 const SENDERS = ['api_key', 'enterprise_admin', 'enterprise_operator'] as const;
 const READERS = ['api_key', 'enterprise_admin', 'enterprise_operator', 'customs', 'platform_admin'] as const;
 
+/** An error of a format receipt: the customs code, where (with the XML line for malformed XML), why. */
+function intakeErrorSchema() {
+  return z.object({
+    code: z.string(),
+    path: z.string(),
+    /** The line of the XML where the parser stopped (malformed XML). */
+    line: z.number().optional(),
+    message: z.string(),
+    messageEn: z.string(),
+  });
+}
+
 const receiptSchema = z.object({
   messageId: z.string(),
   guid: z.string().nullable(),
@@ -24,20 +36,11 @@ const receiptSchema = z.object({
   returnTime: z.string(),
   returnInfo: z.string(),
   recordCount: z.number(),
-  errors: z.array(
-    z.object({
-      code: z.string(),
-      path: z.string(),
-      /** The line of the XML where the parser stopped (malformed XML). */
-      line: z.number().optional(),
-      message: z.string(),
-      messageEn: z.string(),
-    }),
-  ),
+  errors: z.array(intakeErrorSchema()),
   warnings: z.array(z.object({ path: z.string(), message: z.string(), messageEn: z.string() })),
 });
 
-const intakeError = z.object({ code: z.string(), path: z.string(), message: z.string(), messageEn: z.string() });
+const intakeError = intakeErrorSchema();
 const intakeWarning = z.object({ path: z.string(), message: z.string(), messageEn: z.string() });
 
 const messageSummary = z.object({
