@@ -94,7 +94,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
     );
     const audit = new AuditTrail(dbh.db);
     const signer = await ensurePlatformKey(dbh.db, pi, 'filing-record');
-    const identity = new IdentityService(dbh.db, audit);
+    const identity = new IdentityService(dbh.db, audit, { apiKeyRateLimit: config.apiKeyRateLimit, log });
     const filing = new FilingService(dbh.db, audit, pi, identity, signer, {
       code: config.zoneCode,
       name: config.zoneName,
@@ -204,6 +204,8 @@ export async function createApp(p: Platform): Promise<App> {
     authenticate: (req) => p.identity.authenticate(req),
     webDist,
     version: VERSION,
+    trustProxy: p.config.trustProxy,
+    https: p.config.cookieSecure,
   });
 
   app.get(
