@@ -58,6 +58,23 @@ CREATE TABLE "trusted_cas" (
 	"removed_by" uuid
 );
 --> statement-breakpoint
+CREATE TABLE "api_key_rate" (
+	"api_key_id" uuid PRIMARY KEY NOT NULL,
+	"tat" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "login_throttle" (
+	"key" varchar(200) PRIMARY KEY NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"pending" integer DEFAULT 0 NOT NULL,
+	"strikes" integer DEFAULT 0 NOT NULL,
+	"last_failure_at" timestamp with time zone,
+	"reserved_at" timestamp with time zone,
+	"locked_at" timestamp with time zone,
+	"locked_until" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "clr_lists" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
 -- a list's declarer is its e-commerce enterprise (when filed here), else the enterprise that sent it
 UPDATE "clr_lists" l SET "declarer_uscc" = coalesce((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = l."ebc_code" OR e."customs_code" = l."ebc_code" LIMIT 1), l."agent_uscc");--> statement-breakpoint
@@ -87,9 +104,11 @@ ALTER TABLE "enterprise_certificates" ADD COLUMN "ca_id" uuid;--> statement-brea
 ALTER TABLE "enterprise_certificates" ADD COLUMN "reviewed_by" uuid;--> statement-breakpoint
 ALTER TABLE "enterprise_certificates" ADD COLUMN "reviewed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "enterprise_certificates" ADD COLUMN "review_note" text;--> statement-breakpoint
+ALTER TABLE "api_key_rate" ADD CONSTRAINT "api_key_rate_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "decl_delegations_delegate_idx" ON "decl_delegations" USING btree ("delegate_uscc","principal_uscc");--> statement-breakpoint
 CREATE INDEX "decl_delegations_principal_idx" ON "decl_delegations" USING btree ("principal_uscc");--> statement-breakpoint
 CREATE UNIQUE INDEX "ca_revocations_uq" ON "ca_revocations" USING btree ("ca_id","serial_hex");--> statement-breakpoint
 CREATE INDEX "trusted_cas_fp_idx" ON "trusted_cas" USING btree ("fingerprint");--> statement-breakpoint
+CREATE INDEX "login_throttle_updated_idx" ON "login_throttle" USING btree ("updated_at");--> statement-breakpoint
 CREATE INDEX "decl_orders_buyer_idx" ON "decl_orders" USING btree ("buyer_hash");--> statement-breakpoint
 CREATE INDEX "enterprise_certificates_trust_idx" ON "enterprise_certificates" USING btree ("trust");

@@ -1,9 +1,44 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { TABLE_MAX_BYTES, TABLE_MAX_ROWS } from '../modules/clearance/table-limits.js';
 import { POOL_DEFAULTS, type PoolTimeouts } from './db/client.js';
 import { FORBIDDEN_WALK_DEPTH, JSON_MAX_DEPTH } from './http/validation.js';
+
+/**
+ * Which proxies in front of the platform are trusted to say who the client is (X-Forwarded-For, -Host, -Proto), as
+ * Fastify's `trustProxy` takes it: false (none: the client is the peer of the TCP connection), true (any: only when
+ * nothing can reach the platform but through the proxy), a hop count, or addresses and CIDR ranges of the proxies
+ * (also `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxySetting(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = raw.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops <= 100) return hops === 0 ? false : hops;
+  }
+  const items = v.split(',').map((x) => x.trim());
+  for (const item of items) {
+    const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(item);
+    const family = m ? isIP(m[1] as string) : 0;
+    const prefixOk = !m?.[2] || Number(m[2]) <= (family === 6 ? 128 : 32);
+    if (!PROXY_RANGE_NAMES.includes(item) && !(family && prefixOk)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}": expected true, false, a hop count, or comma-separated proxy addresses / CIDR ranges`,
+      });
+      return false;
+    }
+  }
+  return items;
+}
 
 /**
  * Platform configuration, read once from the environment. Every setting has a safe default so that
@@ -33,6 +68,10 @@ const schema = z.object({
   CBEC_PI_KEY_FILE: z.string().optional(),
   /** Mark the session cookie Secure (set when served over HTTPS). */
   CBEC_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /** The reverse proxies trusted for the client's address (see TrustProxy); the login throttle counts by it. */
+  CBEC_TRUST_PROXY: z.string().default('false').transform(trustProxySetting),
+  /** Requests a minute allowed to each enterprise API key (0: no limit). */
+  CBEC_API_KEY_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(6000),
   CBEC_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
   /** Largest CEB message accepted at POST /api/v1/messages (100 records with their items fit well within it). */
   CBEC_MESSAGE_BODY_LIMIT: z.coerce
@@ -121,6 +160,8 @@ export type Config = {
   piKeyHex: string | undefined;
   piKeyFile: string;
   cookieSecure: boolean;
+  trustProxy: TrustProxy;
+  apiKeyRateLimit: number;
   bodyLimit: number;
   messageBodyLimit: number;
   parseWorkers: number;
@@ -171,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     piKeyHex: e.CBEC_PI_KEY,
     piKeyFile: e.CBEC_PI_KEY_FILE ? resolve(e.CBEC_PI_KEY_FILE) : resolve(dataDir, 'secrets', 'pi.key'),
     cookieSecure: e.CBEC_COOKIE_SECURE === 'true',
+    trustProxy: e.CBEC_TRUST_PROXY,
+    apiKeyRateLimit: e.CBEC_API_KEY_RATE_LIMIT,
     bodyLimit: e.CBEC_BODY_LIMIT,
     messageBodyLimit: e.CBEC_MESSAGE_BODY_LIMIT,
     parseWorkers: e.CBEC_PARSE_WORKERS ?? Math.max(1, availableParallelism() - 1),

@@ -104,7 +104,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
     );
     const audit = new AuditTrail(dbh.db);
     const signer = await ensurePlatformKey(dbh.db, pi, 'filing-record');
-    const identity = new IdentityService(dbh.db, audit);
+    const identity = new IdentityService(dbh.db, audit, { apiKeyRateLimit: config.apiKeyRateLimit, log });
     const filing = new FilingService(dbh.db, audit, pi, identity, signer, {
       code: config.zoneCode,
       name: config.zoneName,
@@ -239,6 +239,8 @@ export async function createApp(p: Platform, opts: { strictResponses?: boolean }
     version: VERSION,
     jsonMaxDepth: p.config.jsonMaxDepth,
     ...(opts.strictResponses ? { strictResponses: true } : {}),
+    trustProxy: p.config.trustProxy,
+    https: p.config.cookieSecure,
   });
 
   app.get(

@@ -85,7 +85,10 @@ export async function login(
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
 }
 
-/** A page in a fresh context (zh-CN, Asia/Shanghai, 1280×800) whose uncaught page errors are collected. */
+/**
+ * A page in a fresh context (zh-CN, Asia/Shanghai, 1280×800) whose uncaught page errors and Content-Security-Policy
+ * violations are collected.
+ */
 export async function openPage(
   browser: Browser | undefined,
   contexts: BrowserContext[],
@@ -97,5 +100,10 @@ export async function openPage(
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  // Chromium reports what the Content-Security-Policy blocked on the console: a violation fails the test like an error
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+      pageErrors.push(`${page.url()}: ${m.text()}`);
+  });
   return page;
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../src/platform/config.js';
 import type { App } from '../../src/platform/http/app.js';
@@ -27,6 +30,23 @@ async function freshPostgres(url: string): Promise<{ url: string; drop(): Promis
   };
 }
 
+/**
+ * A database that outlives one platform: a fresh PostgreSQL database (DATABASE_URL), or PGlite in a temporary
+ * folder. Platforms started on it with `startTestPlatform({ db })` see each other's data (restart, several
+ * processes); `drop()` removes it.
+ */
+export type TestDatabase = { databaseUrl?: string; dataDir?: string; piKeyHex: string; drop(): Promise<void> };
+
+export async function testDatabase(): Promise<TestDatabase> {
+  const piKeyHex = randomBytes(16).toString('hex');
+  if (process.env.DATABASE_URL) {
+    const pgdb = await freshPostgres(process.env.DATABASE_URL);
+    return { databaseUrl: pgdb.url, piKeyHex, drop: pgdb.drop };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'cbec-test-db-'));
+  return { dataDir, piKeyHex, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
 export type TestPlatform = {
   p: Platform;
   app: App;
@@ -39,18 +59,25 @@ export const ADMIN_PASSWORD = 'Admin@Test2026';
 
 /** A whole platform on its own empty database, with the admin and (unless disabled) the demo data. */
 export async function startTestPlatform(
-  opts: { demo?: boolean; config?: Partial<Config> } = {},
+  opts: { demo?: boolean; config?: Partial<Config>; db?: TestDatabase } = {},
 ): Promise<TestPlatform> {
-  const pgdb = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : null;
+  const shared = opts.db;
+  const pgdb = !shared && process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : null;
   const config = loadConfig(
     {
       LOG_LEVEL: 'silent',
       CBEC_ADMIN_PASSWORD: ADMIN_PASSWORD,
       CBEC_SEED_DEMO: opts.demo === false ? 'false' : 'true',
     },
-    { databaseUrl: pgdb?.url, piKeyHex: randomBytes(16).toString('hex'), ...opts.config },
+    {
+      databaseUrl: shared ? shared.databaseUrl : pgdb?.url,
+      ...(shared?.dataDir ? { dataDir: shared.dataDir } : {}),
+      piKeyHex: shared?.piKeyHex ?? randomBytes(16).toString('hex'),
+      ...opts.config,
+    },
   );
-  const p = await createPlatform(config, { memory: !pgdb, log: createLogger('silent') });
+  const memory = shared ? !shared.databaseUrl && !shared.dataDir : !pgdb;
+  const p = await createPlatform(config, { memory, log: createLogger('silent') });
   const report = await prepare(p);
   // response schemas must be exact: a field a schema does not declare fails the request instead of vanishing
   const app = await createApp(p, { strictResponses: true });

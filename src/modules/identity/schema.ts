@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /** Platform users: officers, enterprise users and platform admins. */
 export const users = pgTable(
@@ -54,3 +54,35 @@ export const apiKeys = pgTable(
   },
   (t) => [index('api_keys_enterprise_idx').on(t.enterpriseUscc)],
 );
+
+/**
+ * Login throttling state, one row per key (`ac:<account>|<client>`, `a:<account>`, `c:<client>`; see model.ts
+ * LOGIN_THROTTLE). Changed only by single-statement upserts, so that concurrent sign-ins, in any number of processes,
+ * count exactly. Rows untouched for two days are purged.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    key: varchar('key', { length: 200 }).primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    pending: integer('pending').notNull().default(0),
+    strikes: integer('strikes').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+    reservedAt: timestamp('reserved_at', { withTimezone: true }),
+    lockedAt: timestamp('locked_at', { withTimezone: true }),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_throttle_updated_idx').on(t.updatedAt)],
+);
+
+/**
+ * The request budget of each API key (a token bucket kept as its theoretical arrival time, GCRA): one upsert per
+ * request, shared by every process on the database.
+ */
+export const apiKeyRate = pgTable('api_key_rate', {
+  apiKeyId: uuid('api_key_id')
+    .primaryKey()
+    .references(() => apiKeys.id, { onDelete: 'cascade' }),
+  tat: timestamp('tat', { withTimezone: true }).notNull(),
+});

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { TransactionRollbackError } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
 import type { Database, Queryable } from '../../platform/db/client.js';
 import { ENTERPRISE_ROLES, type Principal, type Role } from '../../platform/http/auth.js';
@@ -7,16 +9,19 @@ import { AppError } from '../../platform/http/errors.js';
 import {
   DUMMY_HASH,
   hashPassword,
-  LoginThrottle,
+  LOGIN_THROTTLE,
   newApiKey,
   newSessionToken,
   parseApiKey,
   passwordProblem,
+  reserveAttempt,
   secretMatches,
   sha256Hex,
+  type ThrottlePolicy,
+  throttleKeys,
   verifyPassword,
 } from './model.js';
-import { type ApiKeyRow, identityStore as store, type UserRow } from './store.js';
+import { type ApiKeyRow, apiKeyRateStore, identityStore as store, throttleStore, type UserRow } from './store.js';
 
 export const SESSION_COOKIE = 'cbec_session';
 const SESSION_TTL_MS = 12 * 3600_000;
@@ -73,14 +78,35 @@ function weakPassword(path: string, password: string): void {
   if (p) throw AppError.field(path, p.zh, p.en, 'WEAK_PASSWORD');
 }
 
-/** Identity and access: users, sessions, API keys. Owns the users, sessions and api_keys tables. */
+export type IdentityOptions = {
+  /** Requests per minute allowed to each API key (a bucket of that many, refilled at that rate); 0: no limit. */
+  apiKeyRateLimit?: number;
+  /** The login throttle's limits and waits (model.ts LOGIN_THROTTLE). */
+  throttle?: ThrottlePolicy;
+  /** The clock (ms since the epoch), for tests. */
+  now?: () => number;
+  log?: Logger;
+};
+
+const THROTTLE_PURGE_EVERY_MS = 3600_000;
+const THROTTLE_KEEP_MS = 2 * 24 * 3600_000;
+
+/** Identity and access: users, sessions, API keys. Owns the users, sessions, api_keys, login_throttle and api_key_rate tables. */
 export class IdentityService {
-  readonly throttle = new LoginThrottle();
+  private readonly policy: ThrottlePolicy;
+  private readonly now: () => number;
+  private readonly apiKeyRateLimit: number;
+  private lastPurge = 0;
 
   constructor(
     private readonly db: Database,
     private readonly audit: AuditTrail,
-  ) {}
+    private readonly options: IdentityOptions = {},
+  ) {
+    this.policy = options.throttle ?? LOGIN_THROTTLE;
+    this.now = options.now ?? Date.now;
+    this.apiKeyRateLimit = options.apiKeyRateLimit ?? 0;
+  }
 
   /** Resolves the caller: an API key in `Authorization: Bearer`, else the session cookie, else anonymous. */
   async authenticate(req: FastifyRequest): Promise<Principal> {
@@ -91,6 +117,17 @@ export class IdentityService {
       const row = parsed ? await store.apiKeyByPrefix(this.db, parsed.prefix) : undefined;
       if (!parsed || !row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash)) {
         throw new AppError(401, 'INVALID_API_KEY', 'API 密钥无效或已撤销', 'The API key is invalid or revoked');
+      }
+      if (this.apiKeyRateLimit > 0) {
+        const wait = await apiKeyRateStore.spend(this.db, row.id, this.now(), this.apiKeyRateLimit);
+        if (wait > 0) {
+          throw AppError.tooMany(
+            'RATE_LIMITED',
+            `该 API 密钥的请求过于频繁（每分钟至多 ${this.apiKeyRateLimit} 次），请 ${wait} 秒后再试`,
+            `Too many requests with this API key (at most ${this.apiKeyRateLimit} a minute); retry after ${wait} s`,
+            wait,
+          );
+        }
       }
       const now = new Date();
       if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)
@@ -120,36 +157,34 @@ export class IdentityService {
     return { kind: 'anonymous' };
   }
 
+  /**
+   * Signs in. The attempt is reserved in the login throttle before the password is hashed (model.ts LOGIN_THROTTLE),
+   * so that concurrent wrong passwords beyond the limits are refused (429) without being checked. `client` is the
+   * caller's address as the HTTP layer sees it (request.ip under CBEC_TRUST_PROXY).
+   */
   async login(
     username: string,
     password: string,
-    ip: string,
+    client: string,
     requestId: string,
   ): Promise<{ token: string; user: UserView; expiresAt: Date }> {
-    const wait = this.throttle.retryAfter(username, ip);
-    if (wait > 0) {
-      throw new AppError(
-        429,
-        'TOO_MANY_ATTEMPTS',
-        `登录失败次数过多，请 ${wait} 秒后再试`,
-        `Too many failed sign-ins; try again in ${wait} s`,
-        [
-          {
-            path: 'username',
-            message: `请 ${wait} 秒后再试`,
-            messageEn: `Retry after ${wait} s`,
-            code: `RETRY_AFTER_${wait}`,
-          },
-        ],
-      );
-    }
     const user = await store.userByUsername(this.db, username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    // The account: the user's id, or the name tried when no user has it (so that case or Unicode variants of one
+    // name share one count with the account they reach).
+    const keys = throttleKeys(user ? user.id : `?${username.toLowerCase()}`, client.slice(0, 100));
+    await this.reserveAttempt(keys);
+    let ok = false;
+    try {
+      ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    } finally {
+      if (!user || !ok || user.status !== 'active') await this.loginFailed(keys, client);
+    }
     if (!user || !ok || user.status !== 'active') {
-      this.throttle.fail(username, ip);
       throw new AppError(401, 'BAD_CREDENTIALS', '用户名或密码错误', 'Wrong username or password');
     }
-    this.throttle.succeed(username);
+    const now = this.now();
+    await throttleStore.succeed(this.db, keys.accountClient, now, this.policy);
+    await throttleStore.succeed(this.db, keys.account, now, this.policy);
     const { token, id } = newSessionToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await this.db.transaction(async (tx) => {
@@ -162,6 +197,67 @@ export class IdentityService {
       );
     });
     return { token, user: userView(user), expiresAt };
+  }
+
+  /** Reserves the attempt on the account+client key, then the account key, all or nothing; else 429. */
+  private async reserveAttempt(keys: ReturnType<typeof throttleKeys>): Promise<void> {
+    const now = this.now();
+    const limits: [string, number][] = [
+      [keys.accountClient, this.policy.accountClientLimit],
+      [keys.account, this.policy.accountLimit],
+    ];
+    const refused = await this.db
+      .transaction(async (tx) => {
+        for (const [key, limit] of limits) {
+          if (!(await throttleStore.reserve(tx, key, now, limit, this.policy))) {
+            tx.rollback(); // gives back the reservation already made on the other key
+          }
+        }
+        return null;
+      })
+      .catch((e) => {
+        if (e instanceof TransactionRollbackError) return true;
+        throw e;
+      });
+    if (!refused) return;
+    let wait = 1;
+    for (const [key, limit] of limits) {
+      const state = await throttleStore.get(this.db, key);
+      const r = state ? reserveAttempt(state, now, limit, this.policy) : null;
+      if (r && !r.granted) wait = Math.max(wait, r.retryAfter);
+    }
+    throw AppError.tooMany(
+      'TOO_MANY_ATTEMPTS',
+      `登录失败次数过多，请 ${wait} 秒后再试`,
+      `Too many failed sign-ins; try again in ${wait} s`,
+      wait,
+      [
+        {
+          path: 'username',
+          message: `请 ${wait} 秒后再试`,
+          messageEn: `Retry after ${wait} s`,
+          code: `RETRY_AFTER_${wait}`,
+        },
+      ],
+    );
+  }
+
+  private async loginFailed(keys: ReturnType<typeof throttleKeys>, client: string): Promise<void> {
+    const now = this.now();
+    const p = this.policy;
+    await throttleStore.fail(this.db, keys.accountClient, now, p.accountClientLimit, p);
+    await throttleStore.fail(this.db, keys.account, now, p.accountLimit, p);
+    const c = await throttleStore.fail(this.db, keys.client, now, p.clientWarning, p);
+    if (c.lockedAt === now) {
+      this.options.log?.warn(
+        { client, failures: p.clientWarning, windowSeconds: p.windowSeconds },
+        'many failed sign-ins from one client address (password spraying, or CBEC_TRUST_PROXY not set behind a proxy)',
+      );
+    }
+    if (now - this.lastPurge > THROTTLE_PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await throttleStore.purge(this.db, now - THROTTLE_KEEP_MS);
+    }
   }
 
   async logout(p: Principal): Promise<void> {
@@ -185,6 +281,8 @@ export class IdentityService {
     const passwordHash = await hashPassword(next);
     await this.db.transaction(async (tx) => {
       await store.updateUser(tx, u.id, { passwordHash, mustChangePassword: false });
+      // whoever else holds a session of this user (a stolen cookie, another browser) is signed out
+      await store.deleteOtherSessions(tx, u.id, p.sessionId);
       await this.audit.append(tx, actor, { action: 'user.password-changed', targetType: 'user', targetId: u.id });
     });
   }
@@ -306,6 +404,8 @@ export class IdentityService {
           passwordHash: await hashPassword(password),
           mustChangePassword: !configured,
         });
+        // a new password: sessions left from before (the account was disabled behind the platform's back) end
+        await store.deleteUserSessions(tx, existing.id);
         await this.audit.append(tx, actor, {
           action: 'user.admin-restored',
           targetType: 'user',

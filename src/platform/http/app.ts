@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -12,11 +13,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { core } from 'zod';
 import type { Actor } from '../audit/audit.js';
+import type { TrustProxy } from '../config.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/outage.js';
-import { authorizeHook, type Principal } from './auth.js';
+import { authorizeHook, type Principal, requireSameOrigin } from './auth.js';
 import { AppError, errorBody } from './errors.js';
 import { addErrorResponses, openapiTransform, openapiTransformObject, strictSerializerCompiler } from './openapi.js';
 import {
@@ -49,7 +52,43 @@ export type AppOptions = {
    * that is not exact shows at once (production strips, as zod objects do).
    */
   strictResponses?: boolean;
+  /** Fastify's trustProxy (CBEC_TRUST_PROXY): whose X-Forwarded-* headers say who the client is. */
+  trustProxy?: TrustProxy;
+  /** Served over HTTPS (CBEC_COOKIE_SECURE): adds Strict-Transport-Security and upgrade-insecure-requests. */
+  https?: boolean;
 };
+
+/**
+ * The security headers of every answer (API, pages, errors), set by @fastify/helmet. The CSP allows only this origin:
+ * scripts from files (the Vite build and Swagger UI have no inline script), styles also inline (antd's CSS-in-JS and
+ * Swagger UI write style elements and attributes at run time), images and fonts also as data: URIs; no framing.
+ * Referrer-Policy same-origin: no URL of the platform (USCCs, searches) leaves it, and same-origin requests keep their
+ * Origin header, which the same-origin check reads.
+ */
+export function helmetOptions(https: boolean) {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'same-origin' as const },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  };
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -156,18 +195,30 @@ export function loggableError(err: unknown): Record<string, unknown> {
   };
 }
 
+/**
+ * CBEC_TRUST_PROXY as Fastify takes it. A hop count trusts that many hops nearest the platform, whoever they are
+ * (proxy-addr's meaning): Fastify 5 treats a bare number as trusting nothing, so it gets the count as a function.
+ */
+export function fastifyTrustProxy(t: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof t === 'number' ? (_address, hop) => hop < t : t;
+}
+
 export async function buildApp(opts: AppOptions): Promise<App> {
+  const preRoutingHeaders = helmet(helmetOptions(opts.https ?? false));
   const app = Fastify({
     loggerInstance: opts.logger,
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
     bodyLimit: opts.bodyLimit,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) get the platform's shape too.
+    // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) get the platform's shape too,
+    // and its security headers (the hooks that set them do not run for these).
     frameworkErrors: (err, req, reply) => {
       const e = toAppError(err);
+      preRoutingHeaders(req.raw, reply.raw, () => {});
       (reply as import('fastify').FastifyReply)
         .header('x-request-id', req.id)
         .status(e.status)
@@ -192,7 +243,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     const e = toAppError(err);
     if (e.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: loggableError(err) }, 'database unavailable');
     else if (e.status >= 500) req.log.error({ err: loggableError(err) }, 'unexpected error');
-    if (e.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if (e.retryAfter !== undefined) reply.header('retry-after', String(e.retryAfter));
+    else if (e.status === 503 && !reply.hasHeader('retry-after'))
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     reply.status(e.status).send(errorBody(e, req.id));
   });
 
@@ -200,6 +253,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setSerializerCompiler(opts.strictResponses ? strictSerializerCompiler : serializerCompiler);
   app.decorateRequest('principal', null as never);
 
+  await app.register(fastifyHelmet, helmetOptions(opts.https ?? false));
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -234,6 +288,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.principal = await opts.authenticate(req);
+    requireSameOrigin(req);
   });
   app.addHook('preValidation', async (req, reply) => {
     if (req.routeOptions.config.access) await authorizeHook(req, reply);
@@ -247,7 +302,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (bad.length) throw AppError.validation(bad);
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });

@@ -106,3 +106,48 @@ export function requireActor(p: Principal): Exclude<Principal, { kind: 'anonymou
   if (p.kind === 'anonymous') throw AppError.unauthenticated();
   return p;
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function crossSite(header: string, value: string): AppError {
+  return new AppError(
+    403,
+    'CROSS_SITE_REQUEST',
+    '已拒绝跨站请求：使用登录会话修改数据的请求必须来自本平台自己的页面',
+    "Cross-site request refused: changes made with a signed-in session must come from the platform's own pages",
+    [
+      {
+        path: `headers.${header}`,
+        message: `${header}: ${value.slice(0, 200)} 不是本平台`,
+        messageEn: `${header}: ${value.slice(0, 200)} is not this platform`,
+        code: 'CROSS_SITE_REQUEST',
+      },
+    ],
+  );
+}
+
+/**
+ * Cookie-authenticated state changes must come from this platform's own pages (OWASP, "verifying origin with
+ * standard headers"): with a session cookie, a request other than GET/HEAD/OPTIONS needs `Sec-Fetch-Site:
+ * same-origin` (or `none`: typed by the user), or, from a browser that sends no Fetch Metadata, an `Origin` whose
+ * host is the request's host. A request with neither header is not a browser's: it passes. Callers without a session
+ * (API keys, anonymous) are not concerned: a browser cannot attach a key to a cross-site request.
+ */
+export function requireSameOrigin(req: FastifyRequest): void {
+  if (req.principal.kind !== 'user' || SAFE_METHODS.has(req.method)) return;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return;
+    throw crossSite('sec-fetch-site', String(site));
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  let same = false;
+  try {
+    const o = new URL(origin);
+    same = (o.protocol === 'http:' || o.protocol === 'https:') && new URL(`${o.protocol}//${req.host}`).host === o.host;
+  } catch {
+    same = false; // `null` (a sandboxed page, a redirect from elsewhere) or not a URL
+  }
+  if (!same) throw crossSite('origin', String(origin));
+}

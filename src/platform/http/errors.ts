@@ -6,6 +6,9 @@ export type ErrorDetail = { path: string; message: string; messageEn: string; co
  * stable code, a Chinese and an English message and, for input errors, every offending field.
  */
 export class AppError extends Error {
+  /** Seconds after which the caller may try again, sent as `Retry-After` (429 and 503 answers). */
+  retryAfter?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -40,6 +43,18 @@ export class AppError extends Error {
   }
   static conflict(code: string, messageZh: string, messageEn: string): AppError {
     return new AppError(409, code, messageZh, messageEn);
+  }
+  /** 429 with `Retry-After: retryAfter` (whole seconds). */
+  static tooMany(
+    code: string,
+    messageZh: string,
+    messageEn: string,
+    retryAfter: number,
+    details: ErrorDetail[] = [],
+  ): AppError {
+    const e = new AppError(429, code, messageZh, messageEn, details);
+    e.retryAfter = retryAfter;
+    return e;
   }
 }
 
