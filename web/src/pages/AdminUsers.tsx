@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ENTERPRISE_USER_ROLES, errorText, USER_ROLES, type UserRecord, type UserRole } from '../api';
 import { useAuth } from '../auth';
+import { CODE_TRIGGERS, codeRules } from '../codes';
 import { passwordRules } from '../components/passwordRule';
 import { useServerErrors } from '../components/serverErrors';
 import { formatTime } from '../i18n';
@@ -42,7 +43,7 @@ interface CreateValues {
 }
 
 function CreateUserModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateValues>();
   const errors = useServerErrors(form);
@@ -115,8 +116,12 @@ function CreateUserModal({ open, onClose, onDone }: { open: boolean; onClose: ()
             name="enterpriseUscc"
             label={t('users.enterpriseUscc')}
             extra={t('users.enterpriseUsccHint')}
+            normalize={(v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v)}
+            validateFirst
+            validateTrigger={CODE_TRIGGERS}
             rules={[
               { required: true, whitespace: true, message: t('common.required', { field: t('users.enterpriseUscc') }) },
+              ...codeRules('uscc', i18n.language),
             ]}
           >
             <Input maxLength={18} style={mono} />

@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { errorText, request } from '../api';
 import { useAuth } from '../auth';
+import { CODE_TRIGGERS, codeRules } from '../codes';
 import { useServerErrors } from '../components/serverErrors';
 import { formatTime } from '../i18n';
 
@@ -103,7 +104,6 @@ export function CreditLevelTag({ level, decree }: { level: CreditLevel; decree: 
   );
 }
 
-const USCC_RE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 /** What antd's DatePicker gives (a dayjs object); only `format` is used. */
@@ -128,7 +128,7 @@ function RecordModal({
   onClose: () => void;
   onSaved: (r: CreditRecord) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<RecordFormValues>();
   const serverErrors = useServerErrors(form);
   const [busy, setBusy] = useState(false);
@@ -188,9 +188,11 @@ function RecordModal({
           name="uscc"
           label={t('credit.uscc')}
           normalize={(v: string) => v?.toUpperCase()}
+          validateFirst
+          validateTrigger={CODE_TRIGGERS}
           rules={[
             { required: true, message: t('common.required', { field: t('credit.uscc') }) },
-            { pattern: USCC_RE, message: t('credit.usccFormat') },
+            ...codeRules('uscc', i18n.language),
           ]}
         >
           <Input maxLength={18} style={mono} placeholder={t('credit.usccPlaceholder')} />
