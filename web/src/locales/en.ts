@@ -85,7 +85,7 @@ const en: Messages = {
     reasonPlaceholder: 'The enterprise will see this reason; it is kept in the filing history',
     confirmTitle: '{{action}}?',
     confirmBody: 'Enterprise: {{name}} ({{uscc}})',
-    done: '{{action}}: done',
+    done: 'Decision recorded ({{decision}}). Filing status: {{status}}',
   },
   action: {
     submit: 'Filed',

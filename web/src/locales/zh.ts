@@ -83,7 +83,7 @@ const zh = {
     reasonPlaceholder: '该理由将告知企业并记入备案历史',
     confirmTitle: '确认{{action}}？',
     confirmBody: '企业：{{name}}（{{uscc}}）',
-    done: '已{{action}}',
+    done: '已{{decision}}，备案状态：{{status}}',
   },
   action: {
     submit: '提交备案',
