@@ -17,6 +17,7 @@ import { DeclarationService } from '../modules/declaration/service.js';
 import { signatureCheck } from '../modules/declaration/signature-check.js';
 import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
+import { enterpriseNameRoutes } from '../modules/filing/name-routes.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import {
@@ -264,6 +265,7 @@ export async function createApp(p: Platform): Promise<App> {
     enterpriseExists: (u) => p.filing.exists(u),
   });
   filingRoutes(app, p.filing);
+  enterpriseNameRoutes(app, p.filing);
   creditRoutes(app, p.credit, {
     isUsccException: p.filing.isUsccException,
     refreshUsccExceptions: () => p.filing.refreshExceptions(),

@@ -39,11 +39,12 @@ describe('no doubled words in the locales', () => {
       lng: 'zh',
       interpolation: { escapeValue: false },
     });
-    const decisions = ['approve', 'reject', 'suspend', 'reinstate', 'revoke', 'approveChange', 'rejectChange'];
+    const decisions = ['approve', 'reject', 'suspend', 'reinstate', 'revoke', 'approveChange', 'rejectChange'] as const;
+    const statuses = Object.keys(zh.status) as (keyof typeof zh.status)[];
     for (const lng of ['zh', 'en'] as const) {
       const t = i18n.getFixedT(lng);
       for (const d of decisions) {
-        for (const s of Object.keys(zh.status)) {
+        for (const s of statuses) {
           const text = t('decision.done', { decision: t(`decision.${d}`), status: t(`status.${s}`) });
           expect(text).not.toMatch(/\{\{|\}\}/);
           expect(lng === 'zh' ? doubledZh(text) : doubledEn(text), text).toEqual([]);

@@ -40,6 +40,7 @@ import {
   type TaxLine,
   yuan,
 } from '../clearance';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 import { mono, ReturnStatusTag } from './Declaration';
 import { SectionTitle } from './EnterpriseView';
@@ -459,7 +460,7 @@ function DecisionModal({
 }
 
 function Party({ code }: { code: string }) {
-  return <span style={{ ...mono, fontSize: 12 }}>{code}</span>;
+  return <EnterpriseCode code={code} />;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type Receipt,
 } from '../api';
 import { codeMeaning, formatCebTime, readablePath, returnStatusText, type Tone, typeLabel } from '../ceb';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 export const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
@@ -264,7 +265,7 @@ export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClos
               <MessageStatusTag status={m.status} />
             </Descriptions.Item>
             <Descriptions.Item label={t('decl.sender')}>
-              <span style={mono}>{m.senderUscc}</span>
+              <EnterpriseCode code={m.senderUscc} size={13} />
             </Descriptions.Item>
             <Descriptions.Item label={t('decl.receivedAt')}>{formatTime(m.receivedAt, lang)}</Descriptions.Item>
             <Descriptions.Item label={t('decl.format')}>{m.format.toUpperCase()}</Descriptions.Item>

@@ -692,6 +692,7 @@ const en: Messages = {
     intro:
       'Electronic tax bills (CEB816) issued when lists are released. The guarantor pays them monthly in one consolidated payment: days 31 to 45 after release are the payment window.',
     billsTab: 'Tax bills',
+    assure: 'Guarantor',
     dueTab: 'Consolidated payment',
     taxNo: 'Tax bill number',
     status: 'Bill status',

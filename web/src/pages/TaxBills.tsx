@@ -24,6 +24,7 @@ import { useAuth } from '../auth';
 import { clearanceApi, shanghaiMonth, type TaxBill, type TaxBillStatus, type TaxDue, yuan } from '../clearance';
 import { TaxBillStatusTag, TaxLinesTable } from '../components/Clearance';
 import { mono } from '../components/Declaration';
+import { EnterpriseCode } from '../enterprises';
 
 const BILL_STATUSES: TaxBillStatus[] = ['1', '2', '3'];
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -77,6 +78,17 @@ function BillsTable({
               <div style={{ ...mono, color: '#8a94a6', fontSize: 12 }}>
                 {t('clearance.invtNo')} {b.invtNo}
               </div>
+            </div>
+          ),
+        },
+        {
+          title: `${t('clearance.ebc')} / ${t('taxBills.assure')}`,
+          key: 'parties',
+          width: 230,
+          render: (_: unknown, b) => (
+            <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }} data-testid="bill-parties">
+              <EnterpriseCode code={b.ebcCode} />
+              {b.assureCode && b.assureCode !== b.ebcCode && <EnterpriseCode code={b.assureCode} />}
             </div>
           ),
         },
