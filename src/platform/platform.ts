@@ -100,7 +100,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
-    const credit = new CreditService(dbh.db, audit);
+    const credit = new CreditService(dbh.db, audit, () => new Date(), filing);
     const tables = new ReferenceTables(dbh.db, audit, {
       seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
       seedIsSample: !config.tablesDir,
