@@ -59,6 +59,51 @@ export function ReturnStatusTag({ status }: { status: string }) {
   );
 }
 
+/** A code the hub or the clearance engine emits, by its name (the code itself in small type below). */
+export function CodeName({ code }: { code: string }) {
+  const { i18n } = useTranslation();
+  const name = codeMeaning(code, i18n.language);
+  return (
+    <div data-code={code} data-testid="code-name">
+      {name && <div style={{ fontSize: 13 }}>{name}</div>}
+      <span style={{ ...mono, ...muted, wordBreak: 'break-all' }}>{code}</span>
+    </div>
+  );
+}
+
+/**
+ * A receipt's returnInfo, whose reasons the engine writes `[code] message；[code] message`: each code by its name
+ * (the code on hover); any other text as it is.
+ */
+export function ReturnInfo({ info }: { info: string }) {
+  const { i18n } = useTranslation();
+  const parts = info.split('；');
+  return (
+    <span style={{ wordBreak: 'break-word' }} data-testid="return-info">
+      {parts.map((part, n) => {
+        const m = /^\[([^\]]+)\]\s*([\s\S]*)$/.exec(part.trim());
+        const name = m?.[1] ? codeMeaning(m[1], i18n.language) : '';
+        const key = `${n}:${part}`;
+        return (
+          <span key={key}>
+            {n > 0 && '；'}
+            {m && name ? (
+              <>
+                <Tag title={m[1]} data-code={m[1]} style={{ marginInlineEnd: 4 }}>
+                  {name}
+                </Tag>
+                {m[2]}
+              </>
+            ) : (
+              part
+            )}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
 function messageOf(x: { message: string; messageEn: string }, lang: string): string {
   return isZh(lang) ? x.message : x.messageEn || x.message;
 }
@@ -168,7 +213,7 @@ export function ReceiptTimeline({ receipts }: { receipts: readonly Receipt[] }) 
               {r.returnInfo && (
                 <div style={{ marginTop: 2 }}>
                   <span style={muted}>{t('decl.returnInfo')}：</span>
-                  {r.returnInfo}
+                  <ReturnInfo info={r.returnInfo} />
                 </div>
               )}
               <div style={muted}>
@@ -294,7 +339,7 @@ export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClos
                       HTTP {m.answer?.httpStatus} · {formatCebTime(answer.returnTime)}
                     </span>
                   </Space>
-                  {answer.returnInfo && <span style={{ wordBreak: 'break-all' }}>{answer.returnInfo}</span>}
+                  {answer.returnInfo && <ReturnInfo info={answer.returnInfo} />}
                 </Space>
               </Descriptions.Item>
             )}
