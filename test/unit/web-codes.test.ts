@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { RuleObject } from 'antd/es/form';
 import fc from 'fast-check';
+import { isValidElement, type ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { USCC_ALPHABET, usccCheckCharacter } from '../../src/kernel/codes/uscc.js';
@@ -17,7 +18,7 @@ import {
   regionCodeSchema,
   usccSchema,
 } from '../../src/kernel/codes/zod.js';
-import { CODE_RULES, type CodeKind, codeRules } from '../../web/src/codes.js';
+import { CODE_RULES, type CodeKind, CodeMessage, codeRules } from '../../web/src/codes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -26,13 +27,16 @@ type Outcome = { level: 'error' | 'warning'; message: string } | null;
 /** What the form shows for a value on a trigger ('submit' runs every rule, as antd does on submit). */
 async function shown(kind: CodeKind, value: string, trigger: 'onChange' | 'onBlur' | 'submit', lang = 'zh') {
   const out: Outcome[] = [];
-  for (const rule of codeRules(kind, lang)) {
+  for (const rule of codeRules(kind)) {
     const triggers = ([] as string[]).concat(rule.validateTrigger ?? []);
     if (trigger !== 'submit' && !triggers.includes(trigger)) continue;
     try {
       await (rule.validator as (r: RuleObject, v: unknown) => Promise<void>)(rule, value);
     } catch (e) {
-      out.push({ level: rule.warningOnly ? 'warning' : 'error', message: (e as Error).message });
+      // the message is a React element speaking the current language (it follows a language switch)
+      const el = e as ReactElement<{ zh: string; en: string }>;
+      expect(isValidElement(el) && el.type).toBe(CodeMessage);
+      out.push({ level: rule.warningOnly ? 'warning' : 'error', message: lang === 'zh' ? el.props.zh : el.props.en });
     }
   }
   return out.filter(Boolean)[0] ?? null;
@@ -89,6 +93,17 @@ describe('USCC in the form (GB 32100, the README tour)', () => {
       level: 'error',
       message: '统一社会信用代码应为18位，实际为7位',
     });
+    // the length blocks, the institution category only warns
+    expect(await shown('uscc', '97', 'onBlur')).toEqual({
+      level: 'error',
+      message: '统一社会信用代码应为18位，实际为2位',
+    });
+  });
+
+  it('leaving a short code that is wrong already: what cannot be mended is said first', async () => {
+    expect((await shown('regionCode', '99', 'onBlur'))?.message).toBe('行政区划代码前两位“99”不是有效的省级代码');
+    expect((await shown('customsCode', '62A', 'onBlur'))?.message).toBe('海关编码前4位（所在地行政区划）应为数字');
+    expect((await shown('customsCode', '6201', 'onBlur'))?.message).toBe('海关编码应为10位，实际为4位');
   });
 
   it('on submit the form says exactly what the API says, for any 18-character code (property, seeded)', async () => {

@@ -49,7 +49,7 @@ function Section({ title, extra, children }: { title: string; extra?: ReactNode;
 }
 
 function ContactsList({ required }: { required: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <Form.List name="contacts">
       {(fields, { add, remove }, { errors }) => (
@@ -90,7 +90,7 @@ function ContactsList({ required }: { required: boolean }) {
                           },
                         ]
                       : []),
-                    ...codeRules('phone', i18n.language),
+                    ...codeRules('phone'),
                   ]}
                 >
                   <Input maxLength={30} inputMode="tel" placeholder={t('filing.contactPhone')} />
@@ -132,7 +132,7 @@ function ContactsList({ required }: { required: boolean }) {
 
 /** The fields of an enterprise filing, shared by the application, the resubmission and the change request. */
 export function FilingFields({ mode }: { mode: FilingMode }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const strict = mode !== 'change';
   const req = (field: string) =>
     strict ? [{ required: true, whitespace: true, message: t('common.required', { field }) }] : [];
@@ -150,7 +150,7 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
                 normalize={upper}
                 validateFirst
                 validateTrigger={CODE_TRIGGERS}
-                rules={[...req(t('filing.uscc')), ...codeRules('uscc', i18n.language)]}
+                rules={[...req(t('filing.uscc')), ...codeRules('uscc')]}
               >
                 <Input
                   maxLength={18}
@@ -168,7 +168,7 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
               label={opt(t('filing.customsCode'))}
               normalize={upper}
               validateTrigger={CODE_TRIGGERS}
-              rules={codeRules('customsCode', i18n.language)}
+              rules={codeRules('customsCode')}
             >
               <Input maxLength={10} placeholder={t('filing.customsCodePlaceholder')} autoComplete="off" />
             </Form.Item>
@@ -202,7 +202,7 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
               label={t('filing.regionCode')}
               validateFirst
               validateTrigger={CODE_TRIGGERS}
-              rules={[...req(t('filing.regionCode')), ...codeRules('regionCode', i18n.language)]}
+              rules={[...req(t('filing.regionCode')), ...codeRules('regionCode')]}
             >
               <Input maxLength={6} inputMode="numeric" placeholder={t('filing.regionCodePlaceholder')} />
             </Form.Item>
@@ -238,7 +238,7 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
               label={opt(t('filing.legalId'))}
               normalize={upper}
               validateTrigger={CODE_TRIGGERS}
-              rules={codeRules('idNumber', i18n.language)}
+              rules={codeRules('idNumber')}
             >
               <Input maxLength={18} autoComplete="off" style={monoStyle} />
             </Form.Item>

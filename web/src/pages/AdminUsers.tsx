@@ -44,7 +44,7 @@ interface CreateValues {
 }
 
 function CreateUserModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateValues>();
   const errors = useServerErrors(form);
@@ -122,7 +122,7 @@ function CreateUserModal({ open, onClose, onDone }: { open: boolean; onClose: ()
             validateTrigger={CODE_TRIGGERS}
             rules={[
               { required: true, whitespace: true, message: t('common.required', { field: t('users.enterpriseUscc') }) },
-              ...codeRules('uscc', i18n.language),
+              ...codeRules('uscc'),
             ]}
           >
             <Input maxLength={18} style={mono} />

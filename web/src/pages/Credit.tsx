@@ -154,7 +154,7 @@ function RecordModal({
   onClose: () => void;
   onSaved: (r: CreditRecord) => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [form] = Form.useForm<RecordFormValues>();
   const serverErrors = useServerErrors(form);
   const [busy, setBusy] = useState(false);
@@ -216,10 +216,7 @@ function RecordModal({
           normalize={(v: string) => v?.toUpperCase()}
           validateFirst
           validateTrigger={CODE_TRIGGERS}
-          rules={[
-            { required: true, message: t('common.required', { field: t('credit.uscc') }) },
-            ...codeRules('uscc', i18n.language),
-          ]}
+          rules={[{ required: true, message: t('common.required', { field: t('credit.uscc') }) }, ...codeRules('uscc')]}
         >
           <Input maxLength={18} style={mono} placeholder={t('credit.usccPlaceholder')} />
         </Form.Item>

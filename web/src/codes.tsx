@@ -9,6 +9,7 @@
  * (some early codes were issued legally but fail GB 32100) admits some of them, and only the platform knows that list.
  */
 import type { RuleObject } from 'antd/es/form';
+import { useTranslation } from 'react-i18next';
 import { checkCustomsCode } from '../../src/kernel/codes/customs-code';
 import { checkIdNumber } from '../../src/kernel/codes/id-number';
 import { checkPhone } from '../../src/kernel/codes/phone';
@@ -82,34 +83,46 @@ export const CODE_RULES: Record<CodeKind, CodeRule> = {
   },
 };
 
-function text(f: Failure, lang: string): string {
-  return isZh(lang) ? f.messageZh : f.messageEn;
+/**
+ * A failure's message as the form shows it: a React element that speaks the current language, so that a message
+ * already shown follows the language switch (antd keeps a validator's rejection as the field's error).
+ */
+export function CodeMessage({ zh, en }: { zh: string; en: string }) {
+  const { i18n } = useTranslation();
+  return <span data-testid="code-message">{isZh(i18n.language) ? zh : en}</span>;
 }
 
 /**
- * antd rules for a code field, with messages in `lang`: give the Form.Item `validateTrigger={CODE_TRIGGERS}`. An
- * empty field passes (whether it is required is a rule of its own).
+ * antd rules for a code field, with messages in both languages (the current one shown): give the Form.Item
+ * `validateTrigger={CODE_TRIGGERS}`. An empty field passes (whether it is required is a rule of its own).
  */
-export function codeRules(kind: CodeKind, lang: string): RuleObject[] {
+export function codeRules(kind: CodeKind): RuleObject[] {
   const rule = CODE_RULES[kind];
   const advisory = rule.advisory ?? new Set<string>();
+  /** The first failure that `keep` keeps, of the checks in order. */
   const run =
-    (pick: (value: string) => Failure | null, keep: (f: Failure) => boolean) => async (_: unknown, raw: unknown) => {
+    (checks: ((value: string) => Failure | null)[], keep: (f: Failure) => boolean) =>
+    async (_: unknown, raw: unknown) => {
       const value = rule.normalise(typeof raw === 'string' ? raw : '');
       if (!value) return;
-      const f = pick(value);
-      if (f && keep(f)) throw new Error(text(f, lang));
+      for (const check of checks) {
+        const f = check(value);
+        if (f && keep(f)) return Promise.reject(<CodeMessage zh={f.messageZh} en={f.messageEn} />);
+      }
     };
+  // leaving the field: what typing more cannot mend first (region 99 names its province), then the rest (its length)
+  const typing = [rule.whileTyping];
+  const whole = [rule.whileTyping, (v: string) => failure(rule.check(v))];
   const blocking = (f: Failure) => !advisory.has(f.reason);
   const rules: RuleObject[] = [
-    { validateTrigger: 'onChange', validator: run(rule.whileTyping, blocking) },
-    { validateTrigger: 'onBlur', validator: run((v) => failure(rule.check(v)), blocking) },
+    { validateTrigger: 'onChange', validator: run(typing, blocking) },
+    { validateTrigger: 'onBlur', validator: run(whole, blocking) },
   ];
   if (advisory.size) {
     const warning = (f: Failure) => advisory.has(f.reason);
     rules.push(
-      { validateTrigger: 'onChange', warningOnly: true, validator: run(rule.whileTyping, warning) },
-      { validateTrigger: 'onBlur', warningOnly: true, validator: run((v) => failure(rule.check(v)), warning) },
+      { validateTrigger: 'onChange', warningOnly: true, validator: run(typing, warning) },
+      { validateTrigger: 'onBlur', warningOnly: true, validator: run(whole, warning) },
     );
   }
   return rules;
