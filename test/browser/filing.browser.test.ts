@@ -96,7 +96,8 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
 
     // ---- the codes are checked as they are typed, with the API's rules and words ----------------------------
     const explain = (id: string) => applicant.locator(`.ant-form-item:has(#${id}) .ant-form-item-explain`);
-    const explainText = async (id: string) => ((await explain(id).count()) ? await explain(id).innerText() : '');
+    const explainText = async (id: string) =>
+      (await explain(id).count()) ? ((await explain(id).textContent()) ?? '') : '';
     // a USCC still being typed is not wrong yet; a letter the standard never uses is, at once
     await applicant.locator('#filing_uscc').fill(wrong.slice(0, 8));
     await applicant.waitForTimeout(300);
@@ -105,9 +106,7 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     await expect.poll(() => explainText('filing_uscc')).toContain('统一社会信用代码第9位字符“I”无效');
     // the whole code with a wrong check character: the expected character is named before anything else is filled
     await applicant.locator('#filing_uscc').fill(wrong);
-    await expect
-      .poll(() => explainText('filing_uscc'))
-      .toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
+    await expect.poll(() => explainText('filing_uscc')).toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
     // a warning, not a block: the operator's legacy-code exception list may admit a code the checksum refuses
     await applicant.locator('.ant-form-item:has(#filing_uscc) .ant-form-item-explain-warning').waitFor();
     await applicant.locator('#filing_regionCode').fill('99');
@@ -126,9 +125,9 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     // the words follow the language
     await applicant.getByText('English', { exact: true }).click();
     await expect.poll(() => explainText('filing_uscc')).toBe(`USCC check character is wrong: expected ${expected}`);
-    await expect.poll(() => explainText('filing_legalRepresentative_idNumber')).toBe(
-      'ID number check digit is wrong: expected X',
-    );
+    await expect
+      .poll(() => explainText('filing_legalRepresentative_idNumber'))
+      .toBe('ID number check digit is wrong: expected X');
     await applicant.getByText('中文', { exact: true }).click();
     await expect.poll(() => explainText('filing_uscc')).toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
     // corrected, the messages go

@@ -59,14 +59,18 @@ export function ReturnStatusTag({ status }: { status: string }) {
   );
 }
 
-/** A code the hub or the clearance engine emits, by its name (the code itself in small type below). */
+/**
+ * A code the hub or the clearance engine emits, by its name. A customs or data-exchange code (-621005, 0002) stays
+ * shown in small type below, as the standard's readers know them; a platform code (MATCH_AMOUNT_PAID) only on hover.
+ */
 export function CodeName({ code }: { code: string }) {
   const { i18n } = useTranslation();
   const name = codeMeaning(code, i18n.language);
+  const official = /^-?\d+$/.test(code);
   return (
-    <div data-code={code} data-testid="code-name">
-      {name && <div style={{ fontSize: 13 }}>{name}</div>}
-      <span style={{ ...mono, ...muted, wordBreak: 'break-all' }}>{code}</span>
+    <div data-code={code} data-testid="code-name" title={code}>
+      {name ? <div style={{ fontSize: 13 }}>{name}</div> : null}
+      {(official || !name) && <span style={{ ...mono, ...muted, wordBreak: 'break-all' }}>{code}</span>}
     </div>
   );
 }

@@ -27,6 +27,7 @@ import { mono } from '../components/Declaration';
 import { EnterpriseCode } from '../enterprises';
 
 const BILL_STATUSES: TaxBillStatus[] = ['1', '2', '3'];
+const amount = (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{yuan(v)}</span>;
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Months to choose from: from `back` months before the current month to `ahead` months after, newest first. */
@@ -64,6 +65,7 @@ function BillsTable({
       onChange={onChange}
       pagination={pagination}
       data-testid={testId}
+      scroll={{ x: 1400 }}
       expandable={{
         expandedRowRender: (b) => <TaxLinesTable lines={b.items ?? []} />,
       }}
@@ -98,17 +100,33 @@ function BillsTable({
           width: 90,
           render: (s: TaxBillStatus) => <TaxBillStatusTag status={s} />,
         },
-        { title: t('clearance.customsTax'), dataIndex: 'customsTax', align: 'right', render: yuan },
-        { title: t('clearance.valueAddedTax'), dataIndex: 'valueAddedTax', align: 'right', render: yuan },
-        { title: t('clearance.consumptionTax'), dataIndex: 'consumptionTax', align: 'right', render: yuan },
-        { title: t('taxBills.netted'), dataIndex: 'netted', align: 'right', render: yuan },
+        { title: t('clearance.customsTax'), dataIndex: 'customsTax', align: 'right', width: 100, render: amount },
+        { title: t('clearance.valueAddedTax'), dataIndex: 'valueAddedTax', align: 'right', width: 100, render: amount },
+        {
+          title: t('clearance.consumptionTax'),
+          dataIndex: 'consumptionTax',
+          align: 'right',
+          width: 100,
+          render: amount,
+        },
+        { title: t('taxBills.netted'), dataIndex: 'netted', align: 'right', width: 100, render: amount },
         {
           title: t('taxBills.payable'),
           dataIndex: 'payable',
           align: 'right',
-          render: (v: string) => <Typography.Text strong>{yuan(v)}</Typography.Text>,
+          width: 110,
+          render: (v: string) => (
+            <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
+              {yuan(v)}
+            </Typography.Text>
+          ),
         },
-        { title: t('taxBills.releasedOn'), dataIndex: 'releasedOn', width: 110 },
+        {
+          title: t('taxBills.releasedOn'),
+          dataIndex: 'releasedOn',
+          width: 110,
+          render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span>,
+        },
         {
           title: t('taxBills.dueWindow'),
           key: 'due',
@@ -123,6 +141,7 @@ function BillsTable({
         {
           title: t('taxBills.entDutyNo'),
           dataIndex: 'entDutyNo',
+          width: 170,
           render: (v: string | null) => (v ? <span style={{ ...mono, fontSize: 12 }}>{v}</span> : '—'),
         },
       ]}
