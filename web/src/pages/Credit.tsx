@@ -260,12 +260,15 @@ function CreditDrawer({
   on,
   reloadKey,
   onClose,
+  onAdd,
 }: {
   uscc: string | null;
   on: string;
   /** Changes when a record was added: the drawer reads again. */
   reloadKey: number;
   onClose: () => void;
+  /** Record a level for this enterprise (customs); absent: the caller may not. */
+  onAdd?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -346,6 +349,13 @@ function CreditDrawer({
       onClose={onClose}
       width={900}
       title={uscc ? <EnterpriseCode code={uscc} inline size={13} /> : t('credit.title')}
+      extra={
+        onAdd ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="credit-add-for">
+            {t('credit.add')}
+          </Button>
+        ) : null
+      }
     >
       {error ? <Alert type="error" showIcon message={errorText(error, lang)} /> : null}
       {!standing && !error && (
@@ -366,7 +376,7 @@ function CreditDrawer({
               <span style={{ ...mono, whiteSpace: 'nowrap' }}>{standing.uscc}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('credit.on')}>
-              <span style={mono}>{standing.on}</span>
+              <span style={{ ...mono, whiteSpace: 'nowrap' }}>{standing.on}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('credit.level')}>
               <span data-testid="credit-standing-level" data-level={standing.level}>
@@ -630,7 +640,13 @@ export default function Credit() {
         />
       </Card>
 
-      <CreditDrawer uscc={open} on={on} reloadKey={reloadKey} onClose={() => update({ uscc: null })} />
+      <CreditDrawer
+        uscc={open}
+        on={on}
+        reloadKey={reloadKey}
+        onClose={() => update({ uscc: null })}
+        {...(canRecord ? { onAdd: () => setAdding(true) } : {})}
+      />
 
       <RecordModal
         open={adding}
