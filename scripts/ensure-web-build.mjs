@@ -16,9 +16,13 @@ function newest(dir) {
   return t;
 }
 
-const sources = [join(root, 'web/src'), join(root, 'web/index.html'), join(root, 'web/vite.config.ts')].filter(
-  existsSync,
-);
+// src/kernel/codes: the code checks the web app imports (web/src/codes.ts)
+const sources = [
+  join(root, 'web/src'),
+  join(root, 'web/index.html'),
+  join(root, 'web/vite.config.ts'),
+  join(root, 'src/kernel/codes'),
+].filter(existsSync);
 const srcTime = Math.max(...sources.map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
 if (existsSync(dist) && statSync(dist).mtimeMs >= srcTime) process.exit(0);
 console.log('building the web app (vite)…');

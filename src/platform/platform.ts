@@ -20,6 +20,7 @@ import { DeclarationService } from '../modules/declaration/service.js';
 import { signatureCheck } from '../modules/declaration/signature-check.js';
 import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
+import { enterpriseNameRoutes } from '../modules/filing/name-routes.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import { trustRoutes } from '../modules/filing/trust-routes.js';
@@ -111,7 +112,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
     });
     await filing.trust.seed(config.trustedCaDir);
     const delegations = new DelegationService(dbh.db, audit, filing);
-    const credit = new CreditService(dbh.db, audit);
+    const credit = new CreditService(dbh.db, audit, () => new Date(), filing);
     const tables = new ReferenceTables(dbh.db, audit, {
       seedDir: config.tablesDir ?? SAMPLE_TABLES_DIR,
       seedIsSample: !config.tablesDir,
@@ -345,6 +346,7 @@ export async function createApp(p: Platform, opts: { strictResponses?: boolean }
   filingRoutes(app, p.filing);
   trustRoutes(app, p.filing);
   delegationRoutes(app, p.delegations);
+  enterpriseNameRoutes(app, p.filing);
   creditRoutes(app, p.credit, {
     isUsccException: p.filing.isUsccException,
     refreshUsccExceptions: () => p.filing.refreshExceptions(),

@@ -30,6 +30,13 @@ const GUARANTOR = { username: 'assure.test', password: 'Assure@Test2026' };
 const INSPECTED = 'WEB-CLR-0001';
 const WAITING = 'WEB-CLR-0002';
 const MISMATCHED = 'WEB-CLR-0003';
+/** The demo enterprises' names, shown beside their codes (src/platform/demo.ts). */
+const NAMES = {
+  ebp: '【演示】兰州丝路跨境电商平台有限公司',
+  ebc: '【演示】甘肃陇货出海电子商务有限公司',
+  logistics: '【演示】兰州国际陆港物流有限公司',
+  warehouse: '【演示】兰州新区综保区仓储有限公司',
+};
 
 /** The demo list of `inventoryMessage`, with demo enterprise 2 as the e-commerce enterprise. */
 function listMessage(orderNo: string, logisticsNo: string, copNo: string): CebMessage {
@@ -54,6 +61,10 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
   const contexts: BrowserContext[] = [];
 
   const newPage = (): Promise<Page> => openPage(browser, contexts, pageErrors);
+  const platform = (): TestPlatform => {
+    if (!t) throw new Error('no platform');
+    return t;
+  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -130,6 +141,10 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     const rejected = rows.filter({ hasText: MISMATCHED });
     expect(await rejected.locator('[data-status="rejected"]').textContent()).toBe('退单');
     expect((await rejected.getByTestId('list-reason').textContent())?.length).toBeGreaterThan(4);
+    // the e-commerce enterprise by its name, beside its code
+    await expect
+      .poll(async () => (await inspected.getByTestId('enterprise').textContent()) ?? '')
+      .toBe(`${NAMES.ebc}${PARTIES.ebc}`);
     await shot(ent, 'portal-clearance-lists');
 
     // the inspected list: reasons in plain words with the item, the sampling, the tax lines, the timeline
@@ -140,6 +155,19 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     const reasons = (await detail.getByTestId('list-reasons').textContent()) ?? '';
     expect(reasons).toContain('第 1 项');
     expect(reasons).toContain('不征消费税');
+    // the rule by its Chinese name, not its code (the code only on hover)
+    expect(reasons).toContain('化妆品低于高档标准，不征消费税');
+    expect(reasons).not.toContain('COSMETICS_BELOW_THRESHOLD');
+    expect(
+      await detail
+        .getByTestId('list-reasons')
+        .locator('[data-code="COSMETICS_BELOW_THRESHOLD"]')
+        .first()
+        .getAttribute('title'),
+    ).toBe('COSMETICS_BELOW_THRESHOLD');
+    // every party by its name
+    const parties = (await detail.locator('.ant-descriptions').first().textContent()) ?? '';
+    for (const name of [NAMES.ebp, NAMES.ebc, NAMES.logistics]) expect(parties).toContain(name);
     const sampling = (await detail.getByTestId('list-sampling').textContent()) ?? '';
     expect(sampling).toContain('常规企业');
     expect(sampling).toContain('100%');
@@ -160,14 +188,19 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await inspected.click();
     await expect.poll(async () => (await detail.getByTestId('list-reasons').textContent()) ?? '').toContain('Item 1');
     expect(await detail.getByTestId('list-reasons').textContent()).toContain('no consumption tax');
+    expect(await detail.getByTestId('list-reasons').textContent()).toContain(
+      'cosmetic below the high-end threshold: no consumption tax',
+    );
     await ent.keyboard.press('Escape');
     await detail.waitFor({ state: 'hidden' });
     await ent.getByText('中文', { exact: true }).click();
 
-    // the rejected list tells why
+    // the rejected list tells why, the rule by its name
     await rejected.click();
     await expect.poll(async () => await detail.getAttribute('data-status')).toBe('rejected');
     expect(await detail.textContent()).toContain('清单被退单');
+    expect(await detail.textContent()).toContain('支付金额与订单实付金额不符');
+    expect(await detail.textContent()).not.toContain('MATCH_AMOUNT_PAID');
     await ent.keyboard.press('Escape');
     await detail.waitFor({ state: 'hidden' });
 
@@ -177,10 +210,18 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await officer.waitForURL(/\/console/);
     await officer.getByRole('link', { name: '审核查验' }).click();
     await officer.waitForURL(/\/console\/review/);
-    // (the demo lists may be in the queue too)
+    // (the demo lists may be in the queue too) it opens on 查验, which has work; both tabs show their counts
     const queue = officer.getByTestId('review-queue').locator('tr.ant-table-row', { hasText: INSPECTED });
     await expect.poll(() => queue.count()).toBe(1);
     expect(await queue.getByTestId('evidence').textContent()).toContain('常规企业');
+    const tabCount = async (stage: string) =>
+      Number((await officer.getByTestId(`stage-${stage}`).locator('.ant-badge').textContent()) ?? 'NaN');
+    const pending = async (status: 'inspection' | 'review') =>
+      (await platform().p.clearance.lists(null, { status, page: 1, pageSize: 100 })).items;
+    expect(await tabCount('inspection')).toBe((await pending('inspection')).length);
+    expect(await tabCount('review')).toBe((await pending('review')).length);
+    expect(await tabCount('review')).toBeGreaterThan(0); // the demo watch in manual review
+    expect(await queue.getByTestId('enterprise').textContent()).toBe(`${NAMES.ebc}${PARTIES.ebc}`);
     await shot(officer, 'console-review-queue');
 
     await queue.getByTestId('open-list').click();
@@ -220,6 +261,32 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     expect(await domain.textContent()).toContain('查验决定');
     await shot(officer, 'console-audit-domain');
 
+    // with no list left to inspect (the demo lists drawn for inspection settled here too), 审核查验 opens on the
+    // tab that has work: 人工审核, where the demo watch waits
+    for (const l of await pending('inspection')) {
+      await platform().p.clearance.officerDecide({ name: 'test', role: 'customs' }, l.id, {
+        decision: 'release',
+        note: '测试放行',
+      });
+    }
+    await officer.goto(`${base}/console/review`);
+    await expect
+      .poll(async () => (await officer.locator('.ant-tabs-tab-active').textContent()) ?? '')
+      .toContain('人工审核');
+    await expect.poll(() => tabCount('inspection')).toBe(0);
+    expect(await tabCount('review')).toBe((await pending('review')).length);
+    await expect
+      .poll(() => officer.getByTestId('review-queue').locator('tr.ant-table-row').count())
+      .toBe((await pending('review')).length);
+    await shot(officer, 'console-review-open-tab');
+    // an explicit choice of tab stays
+    await officer.getByTestId('stage-inspection').click();
+    await officer.waitForURL(/stage=inspection/);
+    await officer.reload();
+    await expect
+      .poll(async () => (await officer.locator('.ant-tabs-tab-active').textContent()) ?? '')
+      .toContain('查验');
+
     // ---- enterprise: 放行 and the tax bill --------------------------------------------------------------------
     await ent.goto(`${base}/portal/clearance`);
     const released = ent.getByTestId('clearance-lists').locator('tr.ant-table-row', { hasText: INSPECTED });
@@ -240,6 +307,10 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await expect.poll(() => bills.count()).toBe(1);
     expect(await bills.first().textContent()).toContain('已生成');
     expect(await bills.first().textContent()).toContain('¥19.12');
+    // the e-commerce enterprise and the guarantor by their names
+    await expect
+      .poll(async () => (await bills.first().getByTestId('bill-parties').textContent()) ?? '')
+      .toBe(`${NAMES.ebc}${PARTIES.ebc}${NAMES.warehouse}${PARTIES.warehouse}`);
     await shot(ent, 'portal-tax-bills');
 
     expect(pageErrors).toEqual([]);

@@ -93,7 +93,47 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     // ---- apply, with a wrong check character ----------------------------------------------------------------
     await applicant.getByTestId('entry-apply').click();
     await applicant.waitForURL(/\/apply$/);
+
+    // ---- the codes are checked as they are typed, with the API's rules and words ----------------------------
+    const explain = (id: string) => applicant.locator(`.ant-form-item:has(#${id}) .ant-form-item-explain`);
+    const explainText = async (id: string) =>
+      (await explain(id).count()) ? ((await explain(id).textContent()) ?? '') : '';
+    // a USCC still being typed is not wrong yet; a letter the standard never uses is, at once
+    await applicant.locator('#filing_uscc').fill(wrong.slice(0, 8));
+    await applicant.waitForTimeout(300);
+    expect(await explainText('filing_uscc')).toBe('');
+    await applicant.locator('#filing_uscc').fill(`${wrong.slice(0, 8)}I`);
+    await expect.poll(() => explainText('filing_uscc')).toContain('统一社会信用代码第9位字符“I”无效');
+    // the whole code with a wrong check character: the expected character is named before anything else is filled
     await applicant.locator('#filing_uscc').fill(wrong);
+    await expect.poll(() => explainText('filing_uscc')).toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
+    // a warning, not a block: the operator's legacy-code exception list may admit a code the checksum refuses
+    await applicant.locator('.ant-form-item:has(#filing_uscc) .ant-form-item-explain-warning').waitFor();
+    await applicant.locator('#filing_regionCode').fill('99');
+    await expect.poll(() => explainText('filing_regionCode')).toBe('行政区划代码前两位“99”不是有效的省级代码');
+    await applicant.locator('#filing_customsCode').fill('62A');
+    await expect.poll(() => explainText('filing_customsCode')).toBe('海关编码前4位（所在地行政区划）应为数字');
+    await applicant.locator('#filing_legalRepresentative_idNumber').fill('110105194912310021');
+    await expect.poll(() => explainText('filing_legalRepresentative_idNumber')).toBe('身份证号码校验位错误，应为 X');
+    await applicant.locator('#filing_contacts_0_phone').fill('0931-812');
+    await applicant.waitForTimeout(300);
+    expect(await explainText('filing_contacts_0_phone')).toBe('');
+    await applicant.locator('#filing_contacts_0_phone').blur();
+    await expect.poll(() => explainText('filing_contacts_0_phone')).toContain('电话号码格式错误');
+    await applicant.evaluate(() => window.scrollTo({ top: 0 }));
+    await shot(applicant, 'apply-typing');
+    // the words follow the language
+    await applicant.getByText('English', { exact: true }).click();
+    await expect.poll(() => explainText('filing_uscc')).toBe(`USCC check character is wrong: expected ${expected}`);
+    await expect
+      .poll(() => explainText('filing_legalRepresentative_idNumber'))
+      .toBe('ID number check digit is wrong: expected X');
+    await applicant.getByText('中文', { exact: true }).click();
+    await expect.poll(() => explainText('filing_uscc')).toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
+    // corrected, the messages go
+    await applicant.locator('#filing_customsCode').fill('');
+    await applicant.locator('#filing_legalRepresentative_idNumber').fill('11010519491231002X');
+    await expect.poll(() => explainText('filing_legalRepresentative_idNumber')).toBe('');
     await applicant.locator('#filing_nameCn').fill(nameCn);
     await applicant.locator('#filing_nameEn').fill(`Lanzhou Yellow River Cross-border Trade Co., Ltd. ${suffix}`);
     await applicant.locator('#filing_registeredAddress').fill('甘肃省兰州市兰州新区综合保税区纬一路 88 号');
@@ -109,11 +149,14 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     await applicant.locator('#filing_account_confirm').fill(account.password);
     await applicant.getByTestId('filing-submit').click();
 
+    // the platform refuses it (the warning did not block): its error replaces the warning, said once
     const usccError = applicant.locator('.ant-form-item:has(#filing_uscc) .ant-form-item-explain-error');
     await usccError.first().waitFor();
     const zhMessage = (await usccError.first().textContent()) ?? '';
     expect(zhMessage).toContain('校验');
     expect(zhMessage).toContain(expected);
+    await expect.poll(() => explainText('filing_uscc')).toBe(`统一社会信用代码校验位错误，应为 ${expected}`);
+    expect(await applicant.locator('.ant-form-item:has(#filing_uscc) .ant-form-item-explain-warning').count()).toBe(0);
     await applicant.evaluate(() => window.scrollTo({ top: 0 }));
     await shot(applicant, 'apply-error');
 
@@ -152,6 +195,10 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     await modal.waitFor();
     await modal.locator('.ant-modal-footer button.ant-btn-primary').click();
     await modal.waitFor({ state: 'hidden' });
+    // the toast names the decision and the status once each (it read 已已备案)
+    const toast = officer.locator('.ant-message-notice').last();
+    await expect.poll(async () => (await toast.textContent()) ?? '').toContain('已批准，备案状态：已备案');
+    expect(await toast.textContent()).not.toContain('已已');
     const drawerTitle = officer.locator('.ant-drawer-title');
     await expect.poll(async () => (await drawerTitle.textContent()) ?? '').toContain('已备案');
     await expect.poll(async () => (await detail.textContent()) ?? '').toContain('批准');
@@ -181,6 +228,8 @@ browserSuite('web shell in Chromium (filing → approval → portal)', () => {
     const userRow = admin.locator('tr.ant-table-row', { hasText: account.username });
     await userRow.waitFor();
     expect(await userRow.textContent()).toContain(uscc);
+    // the enterprise's name beside its code
+    await expect.poll(async () => (await userRow.textContent()) ?? '').toContain(nameCn);
     await shot(admin, 'admin-users');
 
     expect(pageErrors).toEqual([]);

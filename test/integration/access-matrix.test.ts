@@ -318,6 +318,17 @@ const POLICY: Record<string, Policy> = {
     req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/webhooks/deliveries/999999999/replay` }),
   },
 
+  // Names of filed enterprises beside their codes: public facts, for every signed-in person (not API keys).
+  'GET /api/v1/enterprise-names': {
+    access: PEOPLE,
+    req: (c) => ({ url: `/api/v1/enterprise-names?code=${c.uscc0}&code=${c.uscc1}` }),
+  },
+
+  // 信用管理: every enterprise's level, for officers and the admin only.
+  'GET /api/v1/credit': {
+    access: ['platform_admin', ...OFFICERS],
+    req: () => ({ url: '/api/v1/credit?level=dishonest&pageSize=5' }),
+  },
   'GET /api/v1/credit/:uscc': { access: READERS, req: (_c, uscc) => ({ url: `/api/v1/credit/${uscc}` }) },
   'POST /api/v1/credit/records': {
     access: ['customs', 'platform_admin'],

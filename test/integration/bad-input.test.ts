@@ -595,6 +595,49 @@ describe('bad input', () => {
     });
   });
 
+  describe('enterprise names and the credit list: hostile query strings', () => {
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: officer } });
+
+    it('10,000 codes in one name look-up → 400 on querystring.code, answered at once', async () => {
+      const url = `/api/v1/enterprise-names?${Array.from({ length: 10_000 }, (_, i) => `code=${i}`).join('&')}`;
+      expect(paths(expectError(await get(url), 400, 'VALIDATION_FAILED'))).toEqual(['querystring.code']);
+    });
+
+    it('codes that are not codes → 400 naming each, never a 500', async () => {
+      for (const bad of ['%00', '%27%3B%20drop%20table%20enterprises', '%E4%BC%81%E4%B8%9A', 'A'.repeat(5000), '%20']) {
+        const res = await get(`/api/v1/enterprise-names?code=${bad}`);
+        expect(res.statusCode, `${bad}: ${res.body.slice(0, 200)}`).toBe(400);
+        expectError(res, 400, 'VALIDATION_FAILED');
+      }
+      expectError(await get('/api/v1/enterprise-names?code[a]=1'), 400, 'VALIDATION_FAILED');
+      expectError(await get('/api/v1/enterprise-names?other=1&code=1'), 400, 'VALIDATION_FAILED');
+    });
+
+    it('the credit list: bad levels, dates, pages, long or hostile searches → 400, wildcards matched literally', async () => {
+      const bad = [
+        '/api/v1/credit?level=excellent',
+        `/api/v1/credit?${Array.from({ length: 50 }, () => 'level=general').join('&')}`,
+        '/api/v1/credit?on=2026-02-30',
+        '/api/v1/credit?on=20260401',
+        '/api/v1/credit?page=-1',
+        '/api/v1/credit?pageSize=1e9',
+        `/api/v1/credit?q=${'%E4%BC%81'.repeat(101)}`,
+        '/api/v1/credit?q=%00',
+        '/api/v1/credit?q[$ne]=1',
+      ];
+      for (const url of bad) {
+        const res = await get(url);
+        expect(res.statusCode, `${url.slice(0, 80)}: ${res.body.slice(0, 200)}`).toBe(400);
+        expectError(res, 400, res.json().error.code);
+      }
+      for (const q of ['%25', '_', '%5C', "'%20or%201%3D1--"]) {
+        const res = await get(`/api/v1/credit?q=${q}`);
+        expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+        expect(res.json().total).toBe(0);
+      }
+    });
+  });
+
   describe('server failures', () => {
     it('an unexpected exception → 500 INTERNAL without stack or internals', async () => {
       const secret = new Error('connect ECONNREFUSED 10.1.2.3:5432 password=hunter2');

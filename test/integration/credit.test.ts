@@ -249,6 +249,155 @@ describe('customs enterprise credit (海关企业信用)', () => {
     });
   });
 
+  describe('the list of enterprises with their levels (信用管理)', () => {
+    const SUSPENDED = uscc(40);
+    const APPLIED = uscc(41);
+    const CERTIFIED = uscc(42);
+    type Item = {
+      uscc: string;
+      nameCn: string;
+      filingStatus: string;
+      level: string;
+      record: { validFrom: string } | null;
+    };
+    const list = async (query: string, cookie = customs) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/credit?${query}`, headers: { cookie } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { on: string; decree: string; items: Item[]; total: number; page: number; pageSize: number };
+    };
+    const codes = (items: Item[]) => items.map((i) => i.uscc).sort();
+    const DEMO = [1, 2, 3, 4, 5].map(demoUscc);
+
+    beforeAll(async () => {
+      const file = async (code: string, nameCn: string) => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/enterprises',
+          headers: { cookie: customs },
+          payload: {
+            uscc: code,
+            nameCn,
+            customsCode: code === CERTIFIED ? '6201960042' : undefined,
+            legalRepresentative: { name: '张三' },
+            registeredAddress: '甘肃省兰州市城关区信用路 1 号',
+            regionCode: '620100',
+            contacts: [{ name: '李四', phone: '13800000000' }],
+            roles: ['ebc'],
+          },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+      };
+      const decide = async (code: string, action: string, reason?: string) => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/enterprises/${code}/decisions`,
+          headers: { cookie: customs },
+          payload: { action, ...(reason ? { reason } : {}) },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+      };
+      await file(SUSPENDED, '信用列表暂停测试有限公司');
+      await decide(SUSPENDED, 'approve');
+      await decide(SUSPENDED, 'suspend', '信用列表测试');
+      await file(APPLIED, '信用列表待审测试有限公司');
+      await file(CERTIFIED, '信用列表认证测试有限公司');
+      await decide(CERTIFIED, 'approve');
+      const rec = await post(
+        { uscc: CERTIFIED, level: 'certified', validFrom: '2026-05-01', validTo: '2026-05-31', basis: '认证企业认定' },
+        customs,
+      );
+      expect(rec.statusCode, rec.body).toBe(201);
+    });
+
+    it('every enterprise filed here with its level on the date and the record it comes from', async () => {
+      const r = await list('on=2026-05-15&pageSize=200');
+      expect(r).toMatchObject({ on: '2026-05-15', decree: '282', page: 1, pageSize: 200 });
+      // the demo five and the two approved here; not the application never approved, not the unfiled enterprises
+      // with records (uscc(1) …)
+      expect(codes(r.items)).toEqual([...DEMO, SUSPENDED, CERTIFIED].sort());
+      expect(r.total).toBe(7);
+      const by = new Map(r.items.map((i) => [i.uscc, i]));
+      expect(by.get(demoUscc(1))).toMatchObject({ level: 'advanced', record: { validFrom: '2026-04-01' } });
+      expect(by.get(demoUscc(1))?.nameCn).toMatch(/^【演示】/);
+      expect(by.get(demoUscc(3))).toMatchObject({ level: 'dishonest', filingStatus: 'approved' });
+      expect(by.get(demoUscc(2))).toMatchObject({ level: 'general', record: null });
+      expect(by.get(CERTIFIED)).toMatchObject({
+        nameCn: '信用列表认证测试有限公司',
+        level: 'certified',
+        record: { validFrom: '2026-05-01' },
+      });
+      expect(by.get(SUSPENDED)).toMatchObject({ filingStatus: 'suspended', level: 'general' });
+      expect(r.items.every((i) => !('legalRepresentative' in i) && !('contacts' in i))).toBe(true);
+    });
+
+    it('the levels are those of the date: before Decree 282 took effect every demo enterprise was 常规', async () => {
+      const r = await list('on=2026-03-31&pageSize=200');
+      expect(r.decree).toBe('251');
+      expect(r.items.every((i) => i.level === 'general' && i.record === null)).toBe(true);
+      // the certified record ended on 2026-05-31 (inclusive)
+      expect((await list('on=2026-06-01&level=certified')).items).toEqual([]);
+    });
+
+    it('filtered by level: one, several, and 常规 including the enterprises without a record', async () => {
+      expect(codes((await list('on=2026-05-15&level=dishonest')).items)).toEqual([demoUscc(3)]);
+      expect(codes((await list('on=2026-05-15&level=advanced&level=certified')).items)).toEqual(
+        [demoUscc(1), CERTIFIED].sort(),
+      );
+      const general = await list('on=2026-05-15&level=general&pageSize=200');
+      expect(codes(general.items)).toEqual([demoUscc(2), demoUscc(4), demoUscc(5), SUSPENDED].sort());
+      expect(general.total).toBe(4);
+      expect((await list('on=2026-05-15&level=seriously-dishonest')).total).toBe(0);
+      const generalOrDishonest = await list('on=2026-05-15&level=general&level=dishonest&pageSize=200');
+      expect(generalOrDishonest.total).toBe(5);
+    });
+
+    it('filtered by part of the name (Chinese or English), of the USCC or of the customs code, with the level', async () => {
+      expect(codes((await list(`on=2026-05-15&q=${encodeURIComponent('陆港')}`)).items)).toEqual([demoUscc(4)]);
+      expect(codes((await list('on=2026-05-15&q=land%20port')).items)).toEqual([demoUscc(4)]);
+      expect(codes((await list(`on=2026-05-15&q=${demoUscc(3).slice(8, 16).toLowerCase()}`)).items)).toEqual([
+        demoUscc(3),
+      ]);
+      expect(codes((await list('on=2026-05-15&q=6201960042')).items)).toEqual([CERTIFIED]);
+      const both = await list(`on=2026-05-15&level=general&q=${encodeURIComponent('信用列表')}`);
+      expect(codes(both.items)).toEqual([SUSPENDED]);
+      // LIKE wildcards are matched literally
+      expect((await list('q=%25')).total).toBe(0);
+      expect((await list('q=_')).total).toBe(0);
+    });
+
+    it('paged, ordered by name: the pages together are the whole list, once each', async () => {
+      const whole = await list('on=2026-05-15&pageSize=200');
+      const pages = [];
+      for (let page = 1; page <= 4; page++) pages.push(await list(`on=2026-05-15&pageSize=2&page=${page}`));
+      expect(pages.map((p) => p.items.length)).toEqual([2, 2, 2, 1]);
+      expect(pages.every((p) => p.total === 7)).toBe(true);
+      expect(pages.flatMap((p) => p.items.map((i) => i.uscc))).toEqual(whole.items.map((i) => i.uscc));
+    });
+
+    it('every officer and the admin list; enterprises may not (403), anonymous callers 401', async () => {
+      expect((await list('pageSize=1', tax)).total).toBe(7);
+      expect((await list('pageSize=1', admin)).total).toBe(7);
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/credit', headers: { cookie: ebp } });
+      expect(res.statusCode).toBe(403);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/credit' })).statusCode).toBe(401);
+    });
+
+    it('a bad level, date or page: 400 naming the parameter', async () => {
+      for (const [query, path] of [
+        ['level=excellent', 'querystring.level'],
+        ['on=2026-02-30', 'querystring.on'],
+        ['page=0', 'querystring.page'],
+        ['pageSize=201', 'querystring.pageSize'],
+        [`q=${'x'.repeat(101)}`, 'querystring.q'],
+        ['owner=me', 'querystring.owner'],
+      ] as const) {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/credit?${query}`, headers: { cookie: customs } });
+        expect(res.statusCode, `${query}: ${res.body}`).toBe(400);
+        expect((res.json().error.details as { path: string }[])[0]?.path, query).toMatch(new RegExp(`^${path}`));
+      }
+    });
+  });
+
   describe('bad input', () => {
     it('a USCC with a wrong check character: 400 naming the field and the expected character', async () => {
       const good = uscc(5);

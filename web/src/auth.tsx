@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Me, setUnauthorizedHandler } from './api';
+import { clearEnterpriseNames } from './enterprises';
 
 interface AuthState {
   /** undefined while the session is being checked; null when signed out. */
@@ -25,7 +26,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void refresh();
-    setUnauthorizedHandler(() => setMe(null));
+    setUnauthorizedHandler(() => {
+      clearEnterpriseNames();
+      setMe(null);
+    });
     return () => setUnauthorizedHandler(null);
   }, [refresh]);
 
@@ -39,6 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.auth.logout();
     } finally {
+      clearEnterpriseNames();
       setMe(null);
     }
   }, []);

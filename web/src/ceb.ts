@@ -1,9 +1,11 @@
 /**
- * The words of the declaration hub (三单申报一口接入) for people: message type names, the customs error codes with
- * their meanings, receipt return statuses, and error paths (CEB311Message/Order[2]/OrderHead/ebcCode) made readable.
- * Bilingual tables rather than i18n resources: they are data, looked up by code.
+ * The words of the declaration hub (三单申报一口接入) for people: message type names, the meanings of the codes (kept
+ * in the locales' `codes`, with the clearance engine's), receipt return statuses, and error paths
+ * (CEB311Message/Order[2]/OrderHead/ebcCode) made readable. Bilingual tables: they are data, looked up by code.
  */
 import { isZh } from './api';
+import enLocale from './locales/en';
+import zhLocale from './locales/zh';
 
 type Words = { zh: string; en: string };
 const w = (zh: string, en: string): Words => ({ zh, en });
@@ -68,46 +70,13 @@ export function typeLabel(type: string | null | undefined, lang: string): string
 
 // ---- error codes --------------------------------------------------------------------------------------------------
 
-/** The codes of the data exchange (0001…1004), of customs (-xxxxxx) and of the platform, with their meaning. */
-export const ERROR_CODES: Record<string, Words> = {
-  '0001': w('报文格式错误', 'malformed message'),
-  '0002': w('未通过 Schema 校验', 'not schema-valid'),
-  '1001': w('数字签名无效', 'invalid digital signature'),
-  '1002': w('证书过期', 'certificate expired'),
-  '1004': w('签名与数据不符', 'signature does not match the data'),
-  '-10101': w('无效企业类型（未按此角色备案）', 'invalid enterprise type (not filed in this role)'),
-  '-10102': w('无效企业代码（未备案）', 'invalid enterprise code (not filed)'),
-  '-301002': w('重复商品序号', 'repeated item number'),
-  '-301009': w('未找到要变更/删除的订单', 'no such order to change or delete'),
-  '-301010': w('已存在相同编号的订单', 'an order with the same number exists already'),
-  '-301011': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
-  '-301014': w('旧报文，不做处理', 'older message, not processed'),
-  '-401007': w('重复支付单', 'duplicate payment'),
-  '-401008': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
-  '-401009': w('未找到要变更/删除的支付单', 'no such payment to change or delete'),
-  '-401012': w('旧报文，不做处理', 'older message, not processed'),
-  '-504009': w('未找到要变更/删除的运单', 'no such waybill to change or delete'),
-  '-504013': w('旧报文，不做处理', 'older message, not processed'),
-  '-504015': w('重复运单', 'duplicate waybill'),
-  '-504016': w('已申报清单不能变更', 'a list was declared: it can no longer change'),
-  '-621004': w('清单已申报过', 'the list was declared already'),
-  '-621011': w('未找到要变更/删除的清单', 'no such list to change or delete'),
-  '-621012': w('清单状态不允许变更', 'the list may no longer change'),
-  '-621017': w('旧报文，不做处理', 'older message, not processed'),
-  '-621027': w('表体 gnum 重复', 'repeated gnum in the items'),
-  '-621028': w('加签数据比对失败', 'signed data comparison failed'),
-  '-621029': w('验签失败', 'signature verification failed'),
-  '-623029': w('验签失败', 'signature verification failed'),
-  '-800001': w('未找到要变更/删除的单证', 'no such document to change or delete'),
-  '-800003': w('重复单证', 'duplicate document'),
-  '-800005': w('旧报文，不做处理', 'older message, not processed'),
-  COP_CODE: w('传输企业与接入企业不一致', 'the transmitting enterprise is not the connecting enterprise'),
-};
-
-/** The meaning of an error code in the language, or '' when the code is not in the table. */
+/**
+ * The meaning of a code the hub or the clearance engine emits (the data exchange's 0001…1004, customs' -xxxxxx, the
+ * platform's MATCH_AMOUNT_PAID …) in the language, from the locales' `codes`; '' when the code has no name.
+ */
 export function codeMeaning(code: string, lang: string): string {
-  const m = ERROR_CODES[code];
-  return m ? pick(m, lang) : '';
+  const names: Record<string, string> = isZh(lang) ? zhLocale.codes : enLocale.codes;
+  return Object.hasOwn(names, code) ? (names[code] ?? '') : '';
 }
 
 // ---- receipt return statuses ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { checkCustomsCode } from './customs-code.js';
 import { checkIdNumber } from './id-number.js';
+import { checkPhone } from './phone.js';
 import { checkRegionCode } from './region.js';
 import type { CodeCheck } from './uscc.js';
 import { checkUscc } from './uscc.js';
@@ -82,26 +83,15 @@ export const regionCodeSchema = z
     if (!result.ok) report(ctx, value, result, 'REGION_CODE');
   });
 
-/** Mainland mobile: 11 digits, 1 then 3–9. */
-export const CN_MOBILE = /^1[3-9]\d{9}$/;
-/** Landline: area code (0 + 2–3 digits), optional '-', 7–8 digit local number, optional '-' extension. */
-export const CN_LANDLINE = /^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$/;
+export { CN_LANDLINE, CN_MOBILE } from './phone.js';
 
-/** A mainland phone number: a mobile number, or a landline with its area code. */
+/** A mainland phone number: a mobile number, or a landline with its area code (`phone.ts`). */
 export const cnMobileSchema = z
   .string()
   .trim()
   .superRefine((value, ctx) => {
-    if (CN_MOBILE.test(value) || CN_LANDLINE.test(value)) return;
-    ctx.addIssue({
-      code: 'custom',
-      message: '电话号码格式错误：应为11位手机号码，或带区号的固定电话（如 0931-8123456）',
-      params: {
-        messageEn: 'Invalid phone number: expected an 11-digit mobile number or a landline with area code',
-        code: 'PHONE_FORMAT',
-      },
-      input: value,
-    });
+    const result = checkPhone(value);
+    if (!result.ok) report(ctx, value, result, 'PHONE');
   });
 
 /** Same schema under its general name (it accepts landlines too). */

@@ -27,6 +27,7 @@ import {
   type LogisticsHead,
   type MatchDocument,
   type MatchReason,
+  type MatchRule,
   matchDocuments,
   type OrderHead,
   type OrderList,
@@ -210,9 +211,14 @@ export function netContentOf(gmodel: string): NetContent | undefined {
 
 // ---- the decision ----------------------------------------------------------------------------------------
 
+/** The platform code of a 三单对碰 rule without a customs code of its own: 'amount-paid' → MATCH_AMOUNT_PAID. */
+export function matchCode(rule: MatchRule): string {
+  return `MATCH_${rule.toUpperCase().replaceAll('-', '_')}`;
+}
+
 function matchReason(r: MatchReason): DecisionReason {
   return {
-    code: r.code ?? 'MATCH_' + r.rule.toUpperCase().replaceAll('-', '_'),
+    code: r.code ?? matchCode(r.rule),
     rule: `match:${r.rule}`,
     ...(r.item !== undefined ? { item: r.item } : {}),
     field: r.field,

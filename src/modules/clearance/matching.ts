@@ -123,18 +123,21 @@ export interface MatchOptions {
 
 export type MatchDocument = 'order' | 'payment' | 'waybill';
 
-export type MatchRule =
-  | 'order-key'
-  | 'waybill-key'
-  | 'payment-key'
-  | 'amount-paid'
-  | 'buyer-payer'
-  | 'list-buyer'
-  | 'consignee'
-  | 'items-one-to-one'
-  | 'item'
-  | 'freight'
-  | 'goods-value';
+/** The rules of the table above; a failure without a customs code is reported as `MATCH_<RULE>` (engine.ts). */
+export const MATCH_RULES = [
+  'order-key',
+  'waybill-key',
+  'payment-key',
+  'amount-paid',
+  'buyer-payer',
+  'list-buyer',
+  'consignee',
+  'items-one-to-one',
+  'item',
+  'freight',
+  'goods-value',
+] as const;
+export type MatchRule = (typeof MATCH_RULES)[number];
 
 export interface MatchReason {
   rule: MatchRule;

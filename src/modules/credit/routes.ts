@@ -14,6 +14,8 @@ export const CREDIT_READERS = [
   'enterprise_operator',
   'api_key',
 ] as const;
+/** Who lists every enterprise's level (信用管理): every officer and the admin, never an enterprise. */
+export const CREDIT_LISTERS = ['platform_admin', ...OFFICER_ROLES] as const;
 /** Who records credit decisions: customs officers (and the platform admin, for corrections). */
 export const CREDIT_RECORDERS = ['customs', 'platform_admin'] as const;
 
@@ -50,6 +52,57 @@ export function creditRoutes(app: App, credit: CreditService, opts: CreditRoutes
         await opts.refreshUsccExceptions?.();
       }
     : undefined;
+
+  app.get(
+    '/api/v1/credit',
+    {
+      config: { access: only(CREDIT_LISTERS) },
+      schema: {
+        tags,
+        summary:
+          '信用管理: the filed enterprises with their customs credit level on a date, by level and by name or code',
+        description:
+          'The enterprises filed on the platform (approved at least once), ordered by name, with the level in force on ' +
+          '`on` (default today, Asia/Shanghai) and the record it comes from (`record` null: no record in force, 常规). ' +
+          '`level` (repeatable) keeps the enterprises at those levels; `general` includes those without a record. `q` ' +
+          'matches part of the Chinese or English name, the USCC or the customs code. Officers and the platform admin.',
+        querystring: z.strictObject({
+          level: z.union([z.enum(CREDIT_LEVELS), z.array(z.enum(CREDIT_LEVELS)).max(CREDIT_LEVELS.length)]).optional(),
+          q: z.string().trim().max(100).optional(),
+          on: businessDate.optional(),
+          page: z.coerce.number().int().min(1).max(100_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(20),
+        }),
+        response: {
+          200: z.object({
+            on: z.string(),
+            decree: z.enum(DECREES),
+            items: z.array(
+              z.object({
+                uscc: z.string(),
+                nameCn: z.string(),
+                nameEn: z.string().nullable(),
+                filingStatus: z.string(),
+                level: z.enum(CREDIT_LEVELS),
+                record: recordSchema.nullable(),
+              }),
+            ),
+            total: z.number(),
+            page: z.number(),
+            pageSize: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { level, q, ...rest } = req.query;
+      return credit.list({
+        ...rest,
+        ...(q ? { q } : {}),
+        ...(level === undefined ? {} : { level: Array.isArray(level) ? level : [level] }),
+      });
+    },
+  );
 
   app.get(
     '/api/v1/credit/:uscc',

@@ -47,6 +47,43 @@ export type CreditStanding = {
   history: CreditRecordView[];
 };
 
+/**
+ * What credit asks the filing module (its FilingService) for: the enterprises filed here, by name or code, within or
+ * outside given USCCs, a page at a time. Credit never reads filing's tables.
+ */
+export interface FiledEnterprises {
+  directory(f: {
+    q?: string;
+    only?: string[];
+    except?: string[];
+    page: number;
+    pageSize: number;
+  }): Promise<{ items: { uscc: string; nameCn: string; nameEn: string | null; status: string }[]; total: number }>;
+}
+
+/** A filter of the 信用管理 list. */
+export type CreditListFilter = {
+  /** Only enterprises at one of these levels on `on` (常规 includes those without a record in force). */
+  level?: CreditLevel[];
+  /** Part of the name (Chinese or English), the USCC or the customs code. */
+  q?: string;
+  /** The business date of the levels (default: today). */
+  on?: string;
+  page: number;
+  pageSize: number;
+};
+
+/** One enterprise of the 信用管理 list: its names, its filing status, and its level on the date. */
+export type CreditListItem = {
+  uscc: string;
+  nameCn: string;
+  nameEn: string | null;
+  filingStatus: string;
+  level: CreditLevel;
+  /** The record the level comes from; null: no record in force (常规). */
+  record: CreditRecordView | null;
+};
+
 function view(r: CreditRecordRow, showRecorder: boolean): CreditRecordView {
   return {
     id: r.id,
@@ -78,6 +115,8 @@ export class CreditService {
     private readonly audit: AuditTrail,
     /** The clock that says what "today" is (Asia/Shanghai). */
     private readonly now: () => Date = () => new Date(),
+    /** The filing module, for the list of enterprises (信用管理). */
+    private readonly enterprises: FiledEnterprises | null = null,
   ) {}
 
   /** Today's business date (Asia/Shanghai). */
@@ -142,6 +181,68 @@ export class CreditService {
     const history = await this.history(uscc, opts);
     const record = recordOn(history, on);
     return { uscc, on, decree: decreeOn(on), level: record?.level ?? 'general', record, history };
+  }
+
+  /**
+   * 信用管理: the enterprises filed here with their level on a business date (default today), by name or code and by
+   * level, a page at a time ordered by name. The enterprises come from the filing module; the level filter is applied
+   * by handing it the USCCs whose level in force is (or, for 常规, is not) the one asked for.
+   */
+  async list(f: CreditListFilter): Promise<{
+    on: string;
+    decree: Decree;
+    items: CreditListItem[];
+    total: number;
+    page: number;
+    pageSize: number;
+  }> {
+    if (!this.enterprises) throw new Error('CreditService.list needs the filing module (FiledEnterprises)');
+    const on = f.on ?? this.today();
+    requireDate('on', on);
+    let only: string[] | undefined;
+    let except: string[] | undefined;
+    if (f.level?.length) {
+      const wanted = new Set<string>(f.level);
+      const inForce = await store.inForceRecords(this.db, on);
+      if (wanted.has('general')) except = inForce.filter((r) => !wanted.has(r.level)).map((r) => r.uscc);
+      else only = inForce.filter((r) => wanted.has(r.level)).map((r) => r.uscc);
+    }
+    const page = await this.enterprises.directory({
+      ...(f.q ? { q: f.q } : {}),
+      ...(only ? { only } : {}),
+      ...(except ? { except } : {}),
+      page: f.page,
+      pageSize: f.pageSize,
+    });
+    const records = new Map(
+      page.items.length
+        ? (
+            await store.inForceRecords(
+              this.db,
+              on,
+              page.items.map((e) => e.uscc),
+            )
+          ).map((r) => [r.uscc, r])
+        : [],
+    );
+    return {
+      on,
+      decree: decreeOn(on),
+      items: page.items.map((e) => {
+        const r = records.get(e.uscc);
+        return {
+          uscc: e.uscc,
+          nameCn: e.nameCn,
+          nameEn: e.nameEn,
+          filingStatus: e.status,
+          level: (r?.level as CreditLevel | undefined) ?? 'general',
+          record: r ? view(r, true) : null,
+        };
+      }),
+      total: page.total,
+      page: f.page,
+      pageSize: f.pageSize,
+    };
   }
 
   /** The level of one enterprise on a business date; `general` (常规) when no record is in force. */

@@ -36,6 +36,17 @@ export const creditStore = {
    * For many enterprises at once, the record in force on a date of each that has one: one query (DISTINCT ON over
    * the (uscc, valid_from) index), whatever the number of enterprises.
    */
+  /**
+   * The record in force on a date of every enterprise that has one (`usccs` absent), or of these enterprises: whole
+   * records, one query (DISTINCT ON), for the 信用管理 list.
+   */
+  inForceRecords: (q: Queryable, on: string, usccs?: string[]) =>
+    q
+      .selectDistinctOn([creditRecords.uscc])
+      .from(creditRecords)
+      .where(usccs ? and(sql`${creditRecords.uscc} = any(${textArray(usccs)})`, inForceOn(on)) : inForceOn(on))
+      .orderBy(creditRecords.uscc, ...PRECEDENCE),
+
   inForce: (q: Queryable, usccs: string[], on: string) =>
     q
       .selectDistinctOn([creditRecords.uscc], { uscc: creditRecords.uscc, level: creditRecords.level })

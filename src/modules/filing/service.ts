@@ -11,11 +11,21 @@ import type { IdentityService } from '../identity/service.js';
 import { type Decision, type FilingRole, type FilingStatus, isFiled, REASON_REQUIRED, transition } from './model.js';
 import type { enterpriseCertificates, enterprises } from './schema.js';
 import type { ChangeRequestInput, EnterpriseView, FilingInput, ResubmissionInput, SignedRecord } from './schemas.js';
-import { type EnterpriseFilter, type EnterpriseRow, filingStore as store } from './store.js';
+import { type EnterpriseFilter, type EnterpriseRow, type FiledFilter, filingStore as store } from './store.js';
 import { TrustStore } from './trust.js';
 import { type CertificateTrust, type SigningVerdict, signingVerdict, trustAtRegistration } from './trust-model.js';
 
 type EnterpriseInsert = typeof enterprises.$inferInsert;
+
+export type EnterpriseName = { nameCn: string; nameEn: string | null };
+export type FiledEnterprise = {
+  uscc: string;
+  customsCode: string | null;
+  nameCn: string;
+  nameEn: string | null;
+  roles: FilingRole[];
+  status: FilingStatus;
+};
 
 export type FiledParty = {
   uscc: string;
@@ -215,6 +225,39 @@ export class FilingService {
       if (r.customsCode) out.set(r.customsCode, party);
     }
     return out;
+  }
+
+  /**
+   * The names of enterprises filed here at some time (approved at least once), for pages that show codes: names of
+   * filed enterprises are public (一地备案、全国共享); nothing else is told, neither the filing's status nor its
+   * people, and an application never approved has no name here. Keyed by each code given that names one (USCC or
+   * customs code); the current approved name (a pending change is not yet the name).
+   */
+  async namesOf(codes: string[]): Promise<Map<string, EnterpriseName>> {
+    const unique = [...new Set(codes)];
+    const out = new Map<string, EnterpriseName>();
+    if (!unique.length) return out;
+    const wanted = new Set(unique);
+    for (const r of await store.namesByCodes(this.db, unique)) {
+      const name = { nameCn: r.nameCn, nameEn: r.nameEn };
+      if (wanted.has(r.uscc)) out.set(r.uscc, name);
+      if (r.customsCode && wanted.has(r.customsCode)) out.set(r.customsCode, name);
+    }
+    return out;
+  }
+
+  /**
+   * What other modules list enterprises from (credit's 信用管理): the enterprises filed here at some time, by name
+   * or code (`q`), within (`only`) or outside (`except`) given USCCs, a page ordered by name. Access is the caller's
+   * to decide: the items carry the filing status.
+   */
+  async directory(f: FiledFilter): Promise<{ items: FiledEnterprise[]; total: number }> {
+    if (f.only && f.only.length === 0) return { items: [], total: 0 };
+    const { items, total } = await store.directory(this.db, f);
+    return {
+      items: items.map((r) => ({ ...r, roles: r.roles as FilingRole[], status: r.status as FilingStatus })),
+      total,
+    };
   }
 
   // ---- signing certificates (加签) -------------------------------------------------------------------

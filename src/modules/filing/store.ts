@@ -1,4 +1,19 @@
-import { and, arrayContains, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  count,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  not,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.js';
 import type { FilingRole, FilingStatus } from './model.js';
 import {
@@ -25,6 +40,22 @@ export type EnterpriseFilter = {
   page: number;
   pageSize: number;
 };
+
+/** A filter of {@link filingStore.directory}. */
+export type FiledFilter = {
+  q?: string;
+  /** Only these USCCs (an empty list: none). */
+  only?: string[];
+  /** None of these USCCs. */
+  except?: string[];
+  page: number;
+  pageSize: number;
+};
+
+/** A text[] parameter passed as one JSON value (drizzle would spread a JS array into one parameter per element). */
+function textArray(values: string[]): SQL {
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+}
 
 export const filingStore = {
   get: async (q: Queryable, uscc: string) => (await q.select().from(enterprises).where(eq(enterprises.uscc, uscc)))[0],
@@ -80,6 +111,58 @@ export const filingStore = {
       })
       .from(enterprises)
       .where(or(inArray(enterprises.uscc, codes), inArray(enterprises.customsCode, codes))),
+
+  /** Names of the enterprises that are or were filed (approved at least once), named by USCC or customs code. */
+  namesByCodes: (q: Queryable, codes: string[]) =>
+    q
+      .select({
+        uscc: enterprises.uscc,
+        customsCode: enterprises.customsCode,
+        nameCn: enterprises.nameCn,
+        nameEn: enterprises.nameEn,
+      })
+      .from(enterprises)
+      .where(
+        and(
+          isNotNull(enterprises.approvedAt),
+          or(inArray(enterprises.uscc, codes), inArray(enterprises.customsCode, codes)),
+        ),
+      ),
+
+  /** Enterprises that are or were filed, by name or code, within or outside given USCCs: a page, by name. */
+  async directory(q: Queryable, f: FiledFilter) {
+    const conds: SQL[] = [isNotNull(enterprises.approvedAt)];
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conds.push(
+        or(
+          ilike(enterprises.nameCn, like),
+          ilike(enterprises.nameEn, like),
+          ilike(enterprises.uscc, like),
+          ilike(enterprises.customsCode, like),
+        ) as SQL,
+      );
+    }
+    if (f.only) conds.push(sql`${enterprises.uscc} = any(${textArray(f.only)})`);
+    if (f.except?.length) conds.push(not(sql`${enterprises.uscc} = any(${textArray(f.except)})`));
+    const where = and(...conds);
+    const items = await q
+      .select({
+        uscc: enterprises.uscc,
+        customsCode: enterprises.customsCode,
+        nameCn: enterprises.nameCn,
+        nameEn: enterprises.nameEn,
+        roles: enterprises.roles,
+        status: enterprises.status,
+      })
+      .from(enterprises)
+      .where(where)
+      .orderBy(asc(enterprises.nameCn), asc(enterprises.uscc))
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize);
+    const [total] = await q.select({ n: count() }).from(enterprises).where(where);
+    return { items, total: total?.n ?? 0 };
+  },
 
   certificates: (q: Queryable, uscc: string) =>
     q

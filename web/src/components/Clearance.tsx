@@ -40,8 +40,9 @@ import {
   type TaxLine,
   yuan,
 } from '../clearance';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
-import { mono, ReturnStatusTag } from './Declaration';
+import { CodeName, mono, ReturnStatusTag } from './Declaration';
 import { SectionTitle } from './EnterpriseView';
 import { useServerErrors } from './serverErrors';
 
@@ -106,10 +107,8 @@ export function ReasonList({ reasons, tone }: { reasons: readonly DecisionReason
         },
         {
           key: 'code',
-          width: 200,
-          render: (_: unknown, { r }) => (
-            <span style={{ ...mono, color: '#8a94a6', fontSize: 12, wordBreak: 'break-all' }}>{r.code}</span>
-          ),
+          width: 220,
+          render: (_: unknown, { r }) => <CodeName code={r.code} />,
         },
       ]}
     />
@@ -459,7 +458,7 @@ function DecisionModal({
 }
 
 function Party({ code }: { code: string }) {
-  return <span style={{ ...mono, fontSize: 12 }}>{code}</span>;
+  return <EnterpriseCode code={code} />;
 }
 
 /**

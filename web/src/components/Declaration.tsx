@@ -28,6 +28,7 @@ import {
   type Receipt,
 } from '../api';
 import { codeMeaning, formatCebTime, readablePath, returnStatusText, type Tone, typeLabel } from '../ceb';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 export const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
@@ -70,6 +71,55 @@ export function ReturnStatusTag({ status }: { status: string }) {
     <Tag color={TONE_COLOR[s.tone]} data-return-status={status} style={{ marginInlineEnd: 0 }}>
       <span style={mono}>{status}</span> {s.text}
     </Tag>
+  );
+}
+
+/**
+ * A code the hub or the clearance engine emits, by its name. A customs or data-exchange code (-621005, 0002) stays
+ * shown in small type below, as the standard's readers know them; a platform code (MATCH_AMOUNT_PAID) only on hover.
+ */
+export function CodeName({ code }: { code: string }) {
+  const { i18n } = useTranslation();
+  const name = codeMeaning(code, i18n.language);
+  const official = /^-?\d+$/.test(code);
+  return (
+    <div data-code={code} data-testid="code-name" title={code}>
+      {name ? <div style={{ fontSize: 13 }}>{name}</div> : null}
+      {(official || !name) && <span style={{ ...mono, ...muted, wordBreak: 'break-all' }}>{code}</span>}
+    </div>
+  );
+}
+
+/**
+ * A receipt's returnInfo, whose reasons the engine writes `[code] message；[code] message`: each code by its name
+ * (the code on hover); any other text as it is.
+ */
+export function ReturnInfo({ info }: { info: string }) {
+  const { i18n } = useTranslation();
+  const parts = info.split('；');
+  return (
+    <span style={{ wordBreak: 'break-word' }} data-testid="return-info">
+      {parts.map((part, n) => {
+        const m = /^\[([^\]]+)\]\s*([\s\S]*)$/.exec(part.trim());
+        const name = m?.[1] ? codeMeaning(m[1], i18n.language) : '';
+        const key = `${n}:${part}`;
+        return (
+          <span key={key}>
+            {n > 0 && '；'}
+            {m && name ? (
+              <>
+                <Tag title={m[1]} data-code={m[1]} style={{ marginInlineEnd: 4 }}>
+                  {name}
+                </Tag>
+                {m[2]}
+              </>
+            ) : (
+              part
+            )}
+          </span>
+        );
+      })}
+    </span>
   );
 }
 
@@ -182,7 +232,7 @@ export function ReceiptTimeline({ receipts }: { receipts: readonly Receipt[] }) 
               {r.returnInfo && (
                 <div style={{ marginTop: 2 }}>
                   <span style={muted}>{t('decl.returnInfo')}：</span>
-                  {r.returnInfo}
+                  <ReturnInfo info={r.returnInfo} />
                 </div>
               )}
               <div style={muted}>
@@ -349,7 +399,7 @@ export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClos
               <MessageStatusTag status={m.status} />
             </Descriptions.Item>
             <Descriptions.Item label={t('decl.sender')}>
-              <span style={mono}>{m.senderUscc}</span>
+              <EnterpriseCode code={m.senderUscc} size={13} />
             </Descriptions.Item>
             <Descriptions.Item label={t('decl.receivedAt')}>{formatTime(m.receivedAt, lang)}</Descriptions.Item>
             <Descriptions.Item label={t('decl.format')}>{m.format.toUpperCase()}</Descriptions.Item>
@@ -378,7 +428,7 @@ export function MessageDetailDrawer({ id, onClose }: { id: string | null; onClos
                       HTTP {m.answer?.httpStatus} · {formatCebTime(answer.returnTime)}
                     </span>
                   </Space>
-                  {answer.returnInfo && <span style={{ wordBreak: 'break-all' }}>{answer.returnInfo}</span>}
+                  {answer.returnInfo && <ReturnInfo info={answer.returnInfo} />}
                 </Space>
               </Descriptions.Item>
             )}

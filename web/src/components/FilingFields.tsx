@@ -10,6 +10,7 @@ import {
   type EnterpriseRole,
   type FilingInput,
 } from '../api';
+import { CODE_TRIGGERS, codeRules } from '../codes';
 import { passwordRules } from './passwordRule';
 
 /** The form's values: the filing body plus form-only fields. */
@@ -30,7 +31,7 @@ export interface FilingFormValues {
 
 export type FilingMode = 'apply' | 'resubmit' | 'change';
 
-const USCC_RE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+const monoStyle = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 const upper = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v);
 
 function Section({ title, extra, children }: { title: string; extra?: ReactNode; children: ReactNode }) {
@@ -78,8 +79,9 @@ function ContactsList({ required }: { required: boolean }) {
                 <Form.Item
                   name={[field.name, 'phone']}
                   label={i === 0 ? t('filing.contactPhone') : undefined}
-                  rules={
-                    required
+                  validateTrigger={CODE_TRIGGERS}
+                  rules={[
+                    ...(required
                       ? [
                           {
                             required: true,
@@ -87,8 +89,9 @@ function ContactsList({ required }: { required: boolean }) {
                             message: t('common.required', { field: t('filing.contactPhone') }),
                           },
                         ]
-                      : []
-                  }
+                      : []),
+                    ...codeRules('phone'),
+                  ]}
                 >
                   <Input maxLength={30} inputMode="tel" placeholder={t('filing.contactPhone')} />
                 </Form.Item>
@@ -146,13 +149,14 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
                 label={t('filing.uscc')}
                 normalize={upper}
                 validateFirst
-                rules={[...req(t('filing.uscc')), { pattern: USCC_RE, message: t('filing.usccFormat') }]}
+                validateTrigger={CODE_TRIGGERS}
+                rules={[...req(t('filing.uscc')), ...codeRules('uscc')]}
               >
                 <Input
                   maxLength={18}
                   placeholder={t('filing.usccPlaceholder')}
                   disabled={mode === 'resubmit'}
-                  style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' }}
+                  style={monoStyle}
                   autoComplete="off"
                 />
               </Form.Item>
@@ -163,7 +167,8 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
               name="customsCode"
               label={opt(t('filing.customsCode'))}
               normalize={upper}
-              rules={[{ len: 10, message: t('filing.customsCodeFormat') }]}
+              validateTrigger={CODE_TRIGGERS}
+              rules={codeRules('customsCode')}
             >
               <Input maxLength={10} placeholder={t('filing.customsCodePlaceholder')} autoComplete="off" />
             </Form.Item>
@@ -195,7 +200,9 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
             <Form.Item
               name="regionCode"
               label={t('filing.regionCode')}
-              rules={[...req(t('filing.regionCode')), { pattern: /^\d{6}$/, message: t('filing.regionCodeFormat') }]}
+              validateFirst
+              validateTrigger={CODE_TRIGGERS}
+              rules={[...req(t('filing.regionCode')), ...codeRules('regionCode')]}
             >
               <Input maxLength={6} inputMode="numeric" placeholder={t('filing.regionCodePlaceholder')} />
             </Form.Item>
@@ -226,8 +233,14 @@ export function FilingFields({ mode }: { mode: FilingMode }) {
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name={['legalRepresentative', 'idNumber']} label={opt(t('filing.legalId'))}>
-              <Input maxLength={30} autoComplete="off" />
+            <Form.Item
+              name={['legalRepresentative', 'idNumber']}
+              label={opt(t('filing.legalId'))}
+              normalize={upper}
+              validateTrigger={CODE_TRIGGERS}
+              rules={codeRules('idNumber')}
+            >
+              <Input maxLength={18} autoComplete="off" style={monoStyle} />
             </Form.Item>
           </Col>
         </Row>

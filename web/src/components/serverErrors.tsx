@@ -40,7 +40,10 @@ export function useServerErrors(form: FormInstance) {
         list.push(detailText(d, inLang));
         byPath.set(d.path, list);
       }
-      if (byPath.size > 0) form.setFields([...byPath].map(([p, errors]) => ({ name: toNamePath(p), errors })));
+      // the platform's verdict replaces the form's own warnings on that field (the same check, said once)
+      if (byPath.size > 0) {
+        form.setFields([...byPath].map(([p, errors]) => ({ name: toNamePath(p), errors, warnings: [] })));
+      }
     },
     [form],
   );

@@ -14,12 +14,14 @@ import {
   Table,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ENTERPRISE_USER_ROLES, errorText, USER_ROLES, type UserRecord, type UserRole } from '../api';
 import { useAuth } from '../auth';
+import { CODE_TRIGGERS, codeRules } from '../codes';
 import { passwordRules } from '../components/passwordRule';
 import { useServerErrors } from '../components/serverErrors';
+import { EnterpriseCode, useEnterpriseNames } from '../enterprises';
 import { formatTime } from '../i18n';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
@@ -115,8 +117,12 @@ function CreateUserModal({ open, onClose, onDone }: { open: boolean; onClose: ()
             name="enterpriseUscc"
             label={t('users.enterpriseUscc')}
             extra={t('users.enterpriseUsccHint')}
+            normalize={(v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v)}
+            validateFirst
+            validateTrigger={CODE_TRIGGERS}
             rules={[
               { required: true, whitespace: true, message: t('common.required', { field: t('users.enterpriseUscc') }) },
+              ...codeRules('uscc'),
             ]}
           >
             <Input maxLength={18} style={mono} />
@@ -228,17 +234,21 @@ export default function AdminUsers() {
     }
   };
 
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return items.filter(
-      (u) =>
-        (!roleFilter || u.role === roleFilter) &&
-        (!f ||
-          u.username.toLowerCase().includes(f) ||
-          u.displayName.toLowerCase().includes(f) ||
-          (u.enterpriseUscc ?? '').toLowerCase().includes(f)),
-    );
-  }, [items, filter, roleFilter]);
+  const nameOf = useEnterpriseNames(items.map((u) => u.enterpriseUscc));
+  const enterpriseWords = (u: UserRecord) => {
+    const n = nameOf(u.enterpriseUscc);
+    return `${u.enterpriseUscc ?? ''} ${n?.nameCn ?? ''} ${n?.nameEn ?? ''}`.toLowerCase();
+  };
+
+  const f = filter.trim().toLowerCase();
+  const shown = items.filter(
+    (u) =>
+      (!roleFilter || u.role === roleFilter) &&
+      (!f ||
+        u.username.toLowerCase().includes(f) ||
+        u.displayName.toLowerCase().includes(f) ||
+        enterpriseWords(u).includes(f)),
+  );
 
   return (
     <div>
@@ -291,12 +301,14 @@ export default function AdminUsers() {
             {
               title: `${t('users.role')} / ${t('users.enterprise')}`,
               dataIndex: 'role',
-              width: 210,
+              width: 280,
               render: (r: UserRole, u) => (
                 <div>
                   <div>{t(`role.${r}`)}</div>
                   {u.enterpriseUscc && (
-                    <div style={{ ...mono, color: '#8a94a6', fontSize: 12 }}>{u.enterpriseUscc}</div>
+                    <div style={{ fontSize: 12, marginTop: 2 }}>
+                      <EnterpriseCode code={u.enterpriseUscc} />
+                    </div>
                   )}
                 </div>
               ),

@@ -8,6 +8,7 @@ import { useAuth } from '../auth';
 import { clearanceApi, type StockEntryInput, type StockItem } from '../clearance';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 const QTY_RE = /^\d{1,12}(\.\d{1,5})?$/;
@@ -238,8 +239,8 @@ export default function BondedStock() {
             {
               title: t('stock.areaCode'),
               dataIndex: 'areaCode',
-              width: 190,
-              render: (v: string) => <span style={{ ...mono, fontSize: 12 }}>{v}</span>,
+              width: 240,
+              render: (v: string) => <EnterpriseCode code={v} />,
             },
             {
               title: t('stock.itemRecordNo'),

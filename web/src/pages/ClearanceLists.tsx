@@ -16,6 +16,7 @@ import {
 } from '../clearance';
 import { ListDetailDrawer, ListStatusTag, useMissingText } from '../components/Clearance';
 import { mono } from '../components/Declaration';
+import { EnterpriseCode } from '../enterprises';
 
 /** The reason shown in the table: what the list waits for, why it was rejected, why an officer looks at it. */
 function useFirstReason(): (l: ClearanceList) => string | null {
@@ -187,14 +188,20 @@ export default function ClearanceLists({ scope = 'portal' }: { scope?: 'portal' 
                 ),
             },
             {
-              title: t('clearance.orderNo'),
+              title: `${t('clearance.orderNo')} / ${t('clearance.logisticsNo')}`,
               dataIndex: 'orderNo',
-              render: (v: string) => <span style={{ ...mono, whiteSpace: 'nowrap' }}>{v}</span>,
+              render: (v: string, r) => (
+                <div style={{ ...mono, whiteSpace: 'nowrap' }}>
+                  <div>{v}</div>
+                  <div style={{ color: '#8a94a6', fontSize: 12 }}>{r.logisticsNo}</div>
+                </div>
+              ),
             },
             {
-              title: t('clearance.logisticsNo'),
-              dataIndex: 'logisticsNo',
-              render: (v: string) => <span style={{ ...mono, whiteSpace: 'nowrap' }}>{v}</span>,
+              title: t('clearance.ebc'),
+              dataIndex: 'ebcCode',
+              width: 220,
+              render: (v: string) => <EnterpriseCode code={v} />,
             },
             { title: t('clearance.amount'), dataIndex: 'amount', align: 'right', width: 110, render: yuan },
             {
@@ -204,7 +211,12 @@ export default function ClearanceLists({ scope = 'portal' }: { scope?: 'portal' 
               width: 100,
               render: (_: unknown, r) => yuan(taxTotal(r.tax)),
             },
-            { title: t('clearance.declaredOn'), dataIndex: 'declaredOn', width: 110 },
+            {
+              title: t('clearance.declaredOn'),
+              dataIndex: 'declaredOn',
+              width: 110,
+              render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span>,
+            },
             {
               title: t('common.actions'),
               key: 'actions',

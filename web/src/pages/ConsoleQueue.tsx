@@ -23,6 +23,7 @@ import {
   type TablePaginationConfig,
   Typography,
 } from 'antd';
+import type { TFunction } from 'i18next';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
@@ -52,6 +53,13 @@ const DECIDERS = ['customs', 'commerce'] as const;
 const DEFAULT_STATUSES: FilingStatus[] = ['submitted', 'change_requested'];
 const NEEDS_REASON: readonly Decision[] = ['reject', 'suspend', 'revoke'];
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+/** A decision's words: on a change request, approve and reject are 批准变更 and 驳回变更. */
+function decisionLabel(t: TFunction, d: Decision, change: boolean): string {
+  if (change && d === 'approve') return t('decision.approveChange');
+  if (change && d === 'reject') return t('decision.rejectChange');
+  return t(`decision.${d}`);
+}
 
 /** The decisions open in each status. */
 export const DECISIONS_BY_STATUS: Record<FilingStatus, Decision[]> = {
@@ -88,13 +96,7 @@ function DecisionModal({
   const [error, setError] = useState<unknown>(null);
   const needsReason = !!action && NEEDS_REASON.includes(action);
   const change = enterprise.status === 'change_requested';
-  const actionLabel = action
-    ? change && action === 'approve'
-      ? t('decision.approveChange')
-      : change && action === 'reject'
-        ? t('decision.rejectChange')
-        : t(`decision.${action}`)
-    : '';
+  const actionLabel = action ? decisionLabel(t, action, change) : '';
 
   useEffect(() => {
     if (action) {
@@ -214,11 +216,7 @@ function DetailDrawer({
                 danger={d === 'reject' || d === 'revoke'}
                 onClick={() => setAction(d)}
               >
-                {change && d === 'approve'
-                  ? t('decision.approveChange')
-                  : change && d === 'reject'
-                    ? t('decision.rejectChange')
-                    : t(`decision.${d}`)}
+                {decisionLabel(t, d, change)}
               </Button>
             ))}
           </Space>
@@ -250,7 +248,14 @@ function DetailDrawer({
             enterprise={e}
             onClose={() => setAction(null)}
             onDone={(next) => {
-              message.success(t('decision.done', { action: label('status', next.status) }));
+              if (action) {
+                message.success(
+                  t('decision.done', {
+                    decision: decisionLabel(t, action, change),
+                    status: label('status', next.status),
+                  }),
+                );
+              }
               setAction(null);
               setEnterprise(next);
               void load(next.uscc);

@@ -6,26 +6,32 @@ import {
   Card,
   DatePicker,
   Descriptions,
-  Empty,
+  Drawer,
   Form,
   Input,
   Modal,
   Select,
   Space,
+  Spin,
   Table,
+  type TablePaginationConfig,
   Tag,
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { errorText, request } from '../api';
+import { checkUscc } from '../../../src/kernel/codes/uscc';
+import { errorText, type FilingStatus, request } from '../api';
 import { useAuth } from '../auth';
+import { CODE_TRIGGERS, codeRules } from '../codes';
+import { StatusTag } from '../components/StatusTag';
 import { useServerErrors } from '../components/serverErrors';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 // ---------------------------------------------------------------------------------------------------------------
-// The credit API (GET /api/v1/credit/{uscc}, POST /api/v1/credit/records)
+// The credit API (GET /api/v1/credit, GET /api/v1/credit/{uscc}, POST /api/v1/credit/records)
 
 export const CREDIT_LEVELS = ['advanced', 'certified', 'general', 'dishonest', 'seriously-dishonest'] as const;
 export type CreditLevel = (typeof CREDIT_LEVELS)[number];
@@ -58,7 +64,28 @@ export interface CreditStanding {
 
 const enc = encodeURIComponent;
 
+/** One enterprise of the 信用管理 list: its names, filing status, and level on the list's date. */
+export interface CreditListItem {
+  uscc: string;
+  nameCn: string;
+  nameEn: string | null;
+  filingStatus: FilingStatus;
+  level: CreditLevel;
+  record: CreditRecord | null;
+}
+
+export interface CreditList {
+  on: string;
+  decree: Decree;
+  items: CreditListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 export const creditApi = {
+  list: (q: { level?: CreditLevel[]; q?: string; on?: string; page?: number; pageSize?: number }) =>
+    request<CreditList>('GET', '/credit', undefined, q),
   standing: (uscc: string, on?: string) =>
     request<CreditStanding>('GET', `/credit/${enc(uscc)}`, undefined, on ? { on } : undefined),
   record: (body: { uscc: string; level: CreditLevel; validFrom: string; validTo?: string | null; basis: string }) =>
@@ -103,7 +130,6 @@ export function CreditLevelTag({ level, decree }: { level: CreditLevel; decree: 
   );
 }
 
-const USCC_RE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 /** What antd's DatePicker gives (a dayjs object); only `format` is used. */
@@ -188,10 +214,9 @@ function RecordModal({
           name="uscc"
           label={t('credit.uscc')}
           normalize={(v: string) => v?.toUpperCase()}
-          rules={[
-            { required: true, message: t('common.required', { field: t('credit.uscc') }) },
-            { pattern: USCC_RE, message: t('credit.usccFormat') },
-          ]}
+          validateFirst
+          validateTrigger={CODE_TRIGGERS}
+          rules={[{ required: true, message: t('common.required', { field: t('credit.uscc') }) }, ...codeRules('uscc')]}
         >
           <Input maxLength={18} style={mono} placeholder={t('credit.usccPlaceholder')} />
         </Form.Item>
@@ -229,53 +254,42 @@ function RecordModal({
   );
 }
 
-/** 信用管理: look up an enterprise's customs credit on a date, its records, and (customs) record a new level. */
-export default function Credit() {
+/** An enterprise's credit on a date in a drawer: the level in force, where it comes from, and every record. */
+function CreditDrawer({
+  uscc,
+  on,
+  reloadKey,
+  onClose,
+  onAdd,
+}: {
+  uscc: string | null;
+  on: string;
+  /** Changes when a record was added: the drawer reads again. */
+  reloadKey: number;
+  onClose: () => void;
+  /** Record a level for this enterprise (customs); absent: the caller may not. */
+  onAdd?: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { message } = App.useApp();
-  const { me } = useAuth();
   const levelName = useLevelName();
-  const [params, setParams] = useSearchParams();
-  const uscc = (params.get('uscc') ?? '').trim().toUpperCase();
-  const on = params.get('on') ?? '';
-  const [input, setInput] = useState(uscc);
   const [standing, setStanding] = useState<CreditStanding | null>(null);
-  const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [adding, setAdding] = useState(false);
-  const canRecord = me?.role === 'customs' || me?.role === 'platform_admin';
 
-  const load = useCallback(async () => {
-    if (!uscc) {
-      setStanding(null);
-      return;
-    }
-    setLoading(true);
-    setError(null);
-    try {
-      setStanding(await creditApi.standing(uscc, on || undefined));
-    } catch (err) {
-      setStanding(null);
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [uscc, on]);
-
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey asks for a fresh read
   useEffect(() => {
-    void load();
-  }, [load]);
-
-  const update = (next: { uscc?: string; on?: string | null }) => {
-    const p = new URLSearchParams(params);
-    if (next.uscc !== undefined) p.set('uscc', next.uscc);
-    if (next.on !== undefined) {
-      if (next.on) p.set('on', next.on);
-      else p.delete('on');
-    }
-    setParams(p);
-  };
+    setStanding(null);
+    setError(null);
+    if (!uscc) return;
+    let live = true;
+    creditApi.standing(uscc, on || undefined).then(
+      (s) => live && setStanding(s),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [uscc, on, reloadKey]);
 
   const columns = useMemo(
     () => [
@@ -293,39 +307,188 @@ export default function Credit() {
       {
         title: t('credit.validTo'),
         dataIndex: 'validTo',
-        width: 140,
+        width: 130,
         render: (v: string | null) => (v ? <span style={mono}>{v}</span> : t('credit.openEnded')),
       },
       {
         title: t('credit.level'),
         dataIndex: 'level',
-        width: 200,
+        width: 150,
         render: (v: CreditLevel, r: CreditRecord) => <CreditLevelTag level={v} decree={r.decree} />,
-      },
-      {
-        title: t('credit.decree'),
-        dataIndex: 'decree',
-        width: 170,
-        render: (v: Decree) => t(v === '251' ? 'credit.decree251' : 'credit.decree282'),
       },
       {
         title: t('credit.basis'),
         dataIndex: 'basis',
-        render: (v: string) => <span style={{ wordBreak: 'break-word' }}>{v}</span>,
+        render: (v: string, r: CreditRecord) => (
+          <div>
+            <div style={{ wordBreak: 'break-word' }}>{v}</div>
+            <div style={{ color: '#8a94a6', fontSize: 12 }}>
+              {t(r.decree === '251' ? 'credit.decree251' : 'credit.decree282')}
+            </div>
+          </div>
+        ),
       },
-      { title: t('credit.recordedBy'), dataIndex: 'recordedBy', width: 130, render: (v: string | null) => v ?? '—' },
       {
-        title: t('credit.recordedAt'),
-        dataIndex: 'recordedAt',
+        title: t('credit.recordedBy'),
+        dataIndex: 'recordedBy',
         width: 150,
-        render: (v: string) => formatTime(v, lang),
+        render: (v: string | null, r: CreditRecord) => (
+          <div>
+            <div>{v ?? '—'}</div>
+            <div style={{ color: '#8a94a6', fontSize: 12 }}>{formatTime(r.recordedAt, lang)}</div>
+          </div>
+        ),
       },
     ],
     [t, lang, standing],
   );
 
   return (
-    <div style={{ maxWidth: 1280 }}>
+    <Drawer
+      open={uscc !== null}
+      onClose={onClose}
+      width={900}
+      title={uscc ? <EnterpriseCode code={uscc} inline size={13} /> : t('credit.title')}
+      extra={
+        onAdd ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="credit-add-for">
+            {t('credit.add')}
+          </Button>
+        ) : null
+      }
+    >
+      {error ? <Alert type="error" showIcon message={errorText(error, lang)} /> : null}
+      {!standing && !error && (
+        <div style={{ padding: 48, textAlign: 'center' }}>
+          <Spin />
+        </div>
+      )}
+      {standing && (
+        <div data-testid="credit-detail">
+          <Descriptions
+            column={{ xs: 1, md: 2 }}
+            size="middle"
+            bordered
+            style={{ marginBottom: 16 }}
+            styles={{ label: { width: 110, whiteSpace: 'nowrap' } }}
+          >
+            <Descriptions.Item label={t('credit.uscc')}>
+              <span style={{ ...mono, whiteSpace: 'nowrap' }}>{standing.uscc}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('credit.on')}>
+              <span style={{ ...mono, whiteSpace: 'nowrap' }}>{standing.on}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('credit.level')}>
+              <span data-testid="credit-standing-level" data-level={standing.level}>
+                <CreditLevelTag level={standing.level} decree={standing.decree} />
+              </span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('credit.decree')}>
+              {t(standing.decree === '251' ? 'credit.decree251' : 'credit.decree282')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('credit.inForce')} span={2}>
+              {standing.record
+                ? `${standing.record.validFrom} – ${standing.record.validTo ?? t('credit.openEnded')} · ${levelName(
+                    standing.record.level,
+                    standing.decree,
+                  )} · ${standing.record.basis}`
+                : t('credit.noRecord')}
+            </Descriptions.Item>
+          </Descriptions>
+          <Typography.Title level={5}>{t('credit.history')}</Typography.Title>
+          <Table<CreditRecord>
+            rowKey="id"
+            size="small"
+            dataSource={standing.history}
+            pagination={false}
+            locale={{ emptyText: t('credit.noHistory') }}
+            columns={columns}
+            data-testid="credit-history"
+          />
+        </div>
+      )}
+    </Drawer>
+  );
+}
+
+/**
+ * 信用管理: the enterprises filed on the platform with their customs credit level on a date (today unless chosen),
+ * filtered by level and by name or code, paged; an enterprise opens with its records; customs records new levels.
+ * Any USCC, filed here or not, can still be looked up. Filters, page and the open enterprise live in the address.
+ */
+export default function Credit() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { message } = App.useApp();
+  const { me } = useAuth();
+  const levelName = useLevelName();
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const on = params.get('on') ?? '';
+  const levels = params
+    .getAll('level')
+    .filter((l): l is CreditLevel => (CREDIT_LEVELS as readonly string[]).includes(l));
+  const page = Number(params.get('page') ?? '1') || 1;
+  const pageSize = Number(params.get('pageSize') ?? '20') || 20;
+  const open = params.get('uscc');
+  const [search, setSearch] = useState(q);
+  const [data, setData] = useState<CreditList | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [adding, setAdding] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
+  const canRecord = me?.role === 'customs' || me?.role === 'platform_admin';
+  const decree = data?.decree ?? decreeOf(on || shanghaiToday());
+
+  const key = JSON.stringify([q, on, levels, page, pageSize]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      setData(
+        await creditApi.list({
+          q: q || undefined,
+          on: on || undefined,
+          level: levels.length ? levels : undefined,
+          page,
+          pageSize,
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  }, [key]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const update = (patch: Record<string, string | string[] | null | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      next.delete(k);
+      if (Array.isArray(v)) for (const item of v) next.append(k, item);
+      else if (v !== null && v !== undefined && v !== '') next.set(k, v);
+    }
+    setParams(next, { replace: true });
+  };
+
+  const onTable = (p: TablePaginationConfig) => {
+    update({ page: String(p.current ?? 1), pageSize: String(p.pageSize ?? 20) });
+  };
+
+  // A whole USCC that is not in the list (an enterprise not filed here) can still be looked up.
+  const typedCode = q.trim().toUpperCase();
+  const lookupCode =
+    typedCode.length === 18 && checkUscc(typedCode).ok && !data?.items.some((i) => i.uscc === typedCode)
+      ? typedCode
+      : null;
+
+  return (
+    <div style={{ maxWidth: 1320 }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 8 }}>
         <Typography.Title level={3} style={{ margin: 0, flex: 1 }}>
           {t('credit.title')}
@@ -335,101 +498,166 @@ export default function Credit() {
             {t('credit.add')}
           </Button>
         )}
-        <Button icon={<ReloadOutlined />} onClick={() => void load()} disabled={!uscc}>
+        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
           {t('common.refresh')}
         </Button>
       </div>
       <Typography.Paragraph type="secondary">{t('credit.intro')}</Typography.Paragraph>
 
-      <Card variant="borderless" style={{ marginBottom: 16 }}>
-        <Space wrap size={12}>
+      <Card variant="borderless" styles={{ body: { paddingBottom: 8 } }}>
+        <Space wrap size={12} style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
-            style={{ width: 340, ...mono }}
-            maxLength={18}
-            placeholder={t('credit.usccPlaceholder')}
-            value={input}
-            onChange={(e) => setInput(e.target.value.toUpperCase())}
-            onSearch={(v) => update({ uscc: v.trim().toUpperCase() })}
-            enterButton={
-              <Button type="primary" icon={<SearchOutlined />}>
-                {t('credit.lookup')}
-              </Button>
-            }
-            data-testid="credit-uscc"
+            style={{ width: 360 }}
+            maxLength={100}
+            placeholder={t('credit.searchPlaceholder')}
+            title={t('credit.searchPlaceholder')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onSearch={(v) => update({ q: v.trim(), page: null })}
+            enterButton={<SearchOutlined />}
+            data-testid="credit-search"
+          />
+          <Select<CreditLevel[]>
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 240 }}
+            placeholder={t('credit.allLevels')}
+            value={levels}
+            onChange={(v) => update({ level: v, page: null })}
+            options={(decree === '251' ? LEVELS_251 : CREDIT_LEVELS).map((l) => ({
+              value: l,
+              label: levelName(l, decree),
+            }))}
+            maxTagCount="responsive"
+            data-testid="credit-level-filter"
           />
           <Space size={6}>
             <span>{t('credit.on')}</span>
             <DatePicker
               allowClear
-              placeholder={shanghaiToday()}
-              onChange={(d: PickedDate | null) => update({ on: d ? d.format('YYYY-MM-DD') : null })}
+              placeholder={on || shanghaiToday()}
+              onChange={(d: PickedDate | null) => update({ on: d ? d.format('YYYY-MM-DD') : null, page: null })}
               data-testid="credit-on"
             />
           </Space>
         </Space>
+        {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
+        {lookupCode && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={t('credit.notListed', { uscc: lookupCode })}
+            action={
+              <Button size="small" onClick={() => update({ uscc: lookupCode })} data-testid="credit-lookup">
+                {t('credit.lookup')}
+              </Button>
+            }
+          />
+        )}
+        <Table<CreditListItem>
+          rowKey="uscc"
+          size="middle"
+          loading={loading}
+          dataSource={data?.items ?? []}
+          onChange={onTable}
+          onRow={(r) => ({ onClick: () => update({ uscc: r.uscc }), style: { cursor: 'pointer' } })}
+          locale={{ emptyText: t('credit.empty') }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: data?.total ?? 0,
+            showSizeChanger: true,
+            showTotal: (n) => t('common.total', { count: n }),
+          }}
+          data-testid="credit-list"
+          columns={[
+            {
+              title: t('credit.enterprise'),
+              dataIndex: 'nameCn',
+              render: (v: string, r) => (
+                <div data-uscc={r.uscc}>
+                  <div style={{ fontWeight: 500 }}>{lang === 'en' && r.nameEn ? r.nameEn : v}</div>
+                  <div style={{ ...mono, color: '#8a94a6', fontSize: 12 }}>{r.uscc}</div>
+                </div>
+              ),
+            },
+            {
+              title: `${t('credit.level')}（${data?.on ?? (on || shanghaiToday())}）`,
+              dataIndex: 'level',
+              width: 200,
+              render: (v: CreditLevel, r) => (
+                <span data-testid="credit-row-level" data-level={v}>
+                  <CreditLevelTag level={v} decree={data?.decree ?? decree} />
+                  {!r.record && <div style={{ color: '#8a94a6', fontSize: 12 }}>{t('credit.noRecordShort')}</div>}
+                </span>
+              ),
+            },
+            {
+              title: t('credit.period'),
+              key: 'period',
+              width: 210,
+              render: (_: unknown, r) =>
+                r.record ? (
+                  <span style={{ ...mono, whiteSpace: 'nowrap' }}>
+                    {r.record.validFrom} ~ {r.record.validTo ?? t('credit.openEnded')}
+                  </span>
+                ) : (
+                  <span style={{ color: '#8a94a6' }}>—</span>
+                ),
+            },
+            {
+              title: t('credit.basis'),
+              key: 'basis',
+              ellipsis: true,
+              render: (_: unknown, r) => r.record?.basis ?? <span style={{ color: '#8a94a6' }}>—</span>,
+            },
+            {
+              title: t('credit.filingStatus'),
+              dataIndex: 'filingStatus',
+              width: 110,
+              render: (s: FilingStatus) => <StatusTag status={s} />,
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              width: 80,
+              render: (_: unknown, r) => (
+                <Button
+                  type="link"
+                  size="small"
+                  onClick={(ev) => {
+                    ev.stopPropagation();
+                    update({ uscc: r.uscc });
+                  }}
+                >
+                  {t('credit.records')}
+                </Button>
+              ),
+            },
+          ]}
+        />
       </Card>
 
-      {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 16 }} /> : null}
-
-      {!uscc ? (
-        <Card variant="borderless">
-          <Empty description={t('credit.enterUscc')} />
-        </Card>
-      ) : standing ? (
-        <>
-          <Card variant="borderless" style={{ marginBottom: 16 }} loading={loading}>
-            <Descriptions column={{ xs: 1, md: 2 }} size="middle">
-              <Descriptions.Item label={t('credit.uscc')}>
-                <span style={mono}>{standing.uscc}</span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('credit.on')}>
-                <span style={mono}>{standing.on}</span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('credit.level')}>
-                <span data-testid="credit-standing-level" data-level={standing.level}>
-                  <CreditLevelTag level={standing.level} decree={standing.decree} />
-                </span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('credit.decree')}>
-                {t(standing.decree === '251' ? 'credit.decree251' : 'credit.decree282')}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('credit.inForce')} span={2}>
-                {standing.record
-                  ? `${standing.record.validFrom} – ${standing.record.validTo ?? t('credit.openEnded')} · ${levelName(
-                      standing.record.level,
-                      standing.decree,
-                    )} · ${standing.record.basis}`
-                  : t('credit.noRecord')}
-              </Descriptions.Item>
-            </Descriptions>
-          </Card>
-          <Card variant="borderless" title={t('credit.history')} styles={{ body: { padding: 0 } }}>
-            <Table<CreditRecord>
-              rowKey="id"
-              loading={loading}
-              dataSource={standing.history}
-              pagination={false}
-              locale={{ emptyText: t('credit.noHistory') }}
-              columns={columns}
-              data-testid="credit-history"
-            />
-          </Card>
-        </>
-      ) : loading ? (
-        <Card variant="borderless" loading />
-      ) : null}
+      <CreditDrawer
+        uscc={open}
+        on={on}
+        reloadKey={reloadKey}
+        onClose={() => update({ uscc: null })}
+        {...(canRecord ? { onAdd: () => setAdding(true) } : {})}
+      />
 
       <RecordModal
         open={adding}
-        uscc={uscc}
+        uscc={open ?? ''}
         onClose={() => setAdding(false)}
         onSaved={(r) => {
           setAdding(false);
           message.success(t('credit.added'));
-          setInput(r.uscc);
-          if (r.uscc === uscc) void load();
-          else update({ uscc: r.uscc });
+          setReloadKey((n) => n + 1);
+          void load();
+          update({ uscc: r.uscc });
         }}
       />
     </div>

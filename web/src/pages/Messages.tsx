@@ -18,6 +18,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorText, isZh, type MessageStatus, type MessageSummary } from '../api';
 import { codeMeaning, MESSAGE_TYPES, typeName, typeNumber } from '../ceb';
 import { formatBytes, MessageDetailDrawer, MessageStatusTag, mono, visibleKeys } from '../components/Declaration';
+import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 const STATUSES: MessageStatus[] = ['accepted', 'rejected'];
@@ -212,8 +213,8 @@ export default function Messages({ scope = 'portal' }: { scope?: 'portal' | 'con
                   {
                     title: t('decl.sender'),
                     dataIndex: 'senderUscc',
-                    width: 180,
-                    render: (v: string) => <span style={mono}>{v}</span>,
+                    width: 200,
+                    render: (v: string) => <EnterpriseCode code={v} />,
                   },
                 ]
               : []),

@@ -7,9 +7,10 @@ import { errorText } from '../api';
 import { type ClearanceList, clearanceApi, keyedReasons, percent, reasonText, taxTotal, yuan } from '../clearance';
 import { ListDetailDrawer, useCreditLevelName } from '../components/Clearance';
 import { mono } from '../components/Declaration';
+import { EnterpriseCode } from '../enterprises';
 
 type Stage = 'inspection' | 'review';
-const STAGES: Stage[] = ['inspection', 'review'];
+const STAGES: readonly Stage[] = ['inspection', 'review'];
 
 /** Why the list is before an officer: the review rules that asked for one, or the inspection draw. */
 function Evidence({ list }: { list: ClearanceList }) {
@@ -45,29 +46,40 @@ export default function ReviewQueue() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [params, setParams] = useSearchParams();
-  const stage: Stage = params.get('stage') === 'review' ? 'review' : 'inspection';
+  // An officer's choice of tab is in the address; without one, the page opens on the first tab that has work.
+  const stageParam = params.get('stage');
+  const chosen: Stage | null = (STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as Stage) : null;
   const page = Number(params.get('page') ?? '1') || 1;
   const pageSize = Number(params.get('pageSize') ?? '20') || 20;
   const open = params.get('id');
 
-  const [data, setData] = useState<{ items: ClearanceList[]; total: number }>({ items: [], total: 0 });
+  const [data, setData] = useState<{ stage: Stage; items: ClearanceList[]; total: number } | null>(null);
   const [counts, setCounts] = useState<Record<Stage, number | null>>({ inspection: null, review: null });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const stage: Stage = chosen ?? data?.stage ?? 'inspection';
 
-  const key = JSON.stringify([stage, page, pageSize]);
+  const key = JSON.stringify([chosen, page, pageSize]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
   const load = useCallback(async () => {
     setLoading(true);
     setError(null);
     try {
-      const other: Stage = stage === 'inspection' ? 'review' : 'inspection';
-      const [r, o] = await Promise.all([
-        clearanceApi.lists({ status: stage, page, pageSize }),
-        clearanceApi.lists({ status: other, page: 1, pageSize: 1 }),
-      ]);
-      setData({ items: r.items, total: r.total });
-      setCounts({ [stage]: r.total, [other]: o.total } as Record<Stage, number>);
+      // both stages: the counts on the tabs, and (with no tab chosen) which one has work
+      const pages = await Promise.all(
+        STAGES.map((s) =>
+          chosen === null || s === chosen
+            ? clearanceApi.lists({ status: s, page, pageSize })
+            : clearanceApi.lists({ status: s, page: 1, pageSize: 1 }),
+        ),
+      );
+      const byStage = Object.fromEntries(STAGES.map((s, i) => [s, pages[i]])) as Record<
+        Stage,
+        { items: ClearanceList[]; total: number }
+      >;
+      const shown = chosen ?? STAGES.find((s) => byStage[s].total > 0) ?? 'inspection';
+      setData({ stage: shown, items: byStage[shown].items, total: byStage[shown].total });
+      setCounts({ inspection: byStage.inspection.total, review: byStage.review.total });
     } catch (err) {
       setError(err);
     } finally {
@@ -113,7 +125,7 @@ export default function ReviewQueue() {
       <Card variant="borderless" styles={{ body: { paddingTop: 4, paddingBottom: 8 } }}>
         <Tabs
           activeKey={stage}
-          onChange={(k) => update({ stage: k === 'inspection' ? null : k, page: null })}
+          onChange={(k) => update({ stage: k, page: null })}
           items={STAGES.map((s) => ({
             key: s,
             label: (
@@ -130,14 +142,14 @@ export default function ReviewQueue() {
           rowKey="id"
           size="middle"
           loading={loading}
-          dataSource={data.items}
+          dataSource={data?.stage === stage ? data.items : []}
           onChange={onTable}
           onRow={(r) => ({ onClick: () => update({ id: r.id }), style: { cursor: 'pointer' } })}
           locale={{ emptyText: t('review.empty') }}
           pagination={{
             current: page,
             pageSize,
-            total: data.total,
+            total: data?.stage === stage ? data.total : 0,
             showSizeChanger: true,
             showTotal: (n) => t('common.total', { count: n }),
           }}
@@ -156,8 +168,8 @@ export default function ReviewQueue() {
             {
               title: t('clearance.ebc'),
               dataIndex: 'ebcCode',
-              width: 180,
-              render: (v: string) => <span style={{ ...mono, fontSize: 12 }}>{v}</span>,
+              width: 220,
+              render: (v: string) => <EnterpriseCode code={v} />,
             },
             { title: t('review.why'), key: 'evidence', render: (_: unknown, r) => <Evidence list={r} /> },
             { title: t('clearance.amount'), dataIndex: 'amount', align: 'right', width: 110, render: yuan },

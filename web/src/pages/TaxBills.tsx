@@ -24,8 +24,10 @@ import { useAuth } from '../auth';
 import { clearanceApi, shanghaiMonth, type TaxBill, type TaxBillStatus, type TaxDue, yuan } from '../clearance';
 import { TaxBillStatusTag, TaxLinesTable } from '../components/Clearance';
 import { mono } from '../components/Declaration';
+import { EnterpriseCode } from '../enterprises';
 
 const BILL_STATUSES: TaxBillStatus[] = ['1', '2', '3'];
+const amount = (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{yuan(v)}</span>;
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Months to choose from: from `back` months before the current month to `ahead` months after, newest first. */
@@ -63,6 +65,7 @@ function BillsTable({
       onChange={onChange}
       pagination={pagination}
       data-testid={testId}
+      scroll={{ x: 1400 }}
       expandable={{
         expandedRowRender: (b) => <TaxLinesTable lines={b.items ?? []} />,
       }}
@@ -81,22 +84,49 @@ function BillsTable({
           ),
         },
         {
+          title: `${t('clearance.ebc')} / ${t('taxBills.assure')}`,
+          key: 'parties',
+          width: 230,
+          render: (_: unknown, b) => (
+            <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }} data-testid="bill-parties">
+              <EnterpriseCode code={b.ebcCode} />
+              {b.assureCode && b.assureCode !== b.ebcCode && <EnterpriseCode code={b.assureCode} />}
+            </div>
+          ),
+        },
+        {
           title: t('taxBills.status'),
           dataIndex: 'status',
           width: 90,
           render: (s: TaxBillStatus) => <TaxBillStatusTag status={s} />,
         },
-        { title: t('clearance.customsTax'), dataIndex: 'customsTax', align: 'right', render: yuan },
-        { title: t('clearance.valueAddedTax'), dataIndex: 'valueAddedTax', align: 'right', render: yuan },
-        { title: t('clearance.consumptionTax'), dataIndex: 'consumptionTax', align: 'right', render: yuan },
-        { title: t('taxBills.netted'), dataIndex: 'netted', align: 'right', render: yuan },
+        { title: t('clearance.customsTax'), dataIndex: 'customsTax', align: 'right', width: 100, render: amount },
+        { title: t('clearance.valueAddedTax'), dataIndex: 'valueAddedTax', align: 'right', width: 100, render: amount },
+        {
+          title: t('clearance.consumptionTax'),
+          dataIndex: 'consumptionTax',
+          align: 'right',
+          width: 100,
+          render: amount,
+        },
+        { title: t('taxBills.netted'), dataIndex: 'netted', align: 'right', width: 100, render: amount },
         {
           title: t('taxBills.payable'),
           dataIndex: 'payable',
           align: 'right',
-          render: (v: string) => <Typography.Text strong>{yuan(v)}</Typography.Text>,
+          width: 110,
+          render: (v: string) => (
+            <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
+              {yuan(v)}
+            </Typography.Text>
+          ),
         },
-        { title: t('taxBills.releasedOn'), dataIndex: 'releasedOn', width: 110 },
+        {
+          title: t('taxBills.releasedOn'),
+          dataIndex: 'releasedOn',
+          width: 110,
+          render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span>,
+        },
         {
           title: t('taxBills.dueWindow'),
           key: 'due',
@@ -111,6 +141,7 @@ function BillsTable({
         {
           title: t('taxBills.entDutyNo'),
           dataIndex: 'entDutyNo',
+          width: 170,
           render: (v: string | null) => (v ? <span style={{ ...mono, fontSize: 12 }}>{v}</span> : '—'),
         },
       ]}
