@@ -643,12 +643,12 @@ export const api = {
   delegations: {
     /** What the enterprise gave (principal) and received (delegate); `current`: only those not ended or expired. */
     list: (uscc: string, current = false) =>
-      request<{ given: Delegation[]; received: Delegation[] }>(
-        'GET',
-        `/enterprises/${enc(uscc)}/delegations`,
-        undefined,
-        { current: current ? 'true' : undefined },
-      ),
+      request<{
+        given: Delegation[];
+        received: Delegation[];
+        /** The kinds this enterprise may delegate, with the roles their delegates need. */
+        delegable: { type: string; delegateRoles: EnterpriseRole[] }[];
+      }>('GET', `/enterprises/${enc(uscc)}/delegations`, undefined, { current: current ? 'true' : undefined }),
     create: (uscc: string, body: DelegationInput) =>
       request<{ delegation: Delegation }>('POST', `/enterprises/${enc(uscc)}/delegations`, body).then(
         (r) => r.delegation,

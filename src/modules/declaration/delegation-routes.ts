@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isBusinessDate } from '../../kernel/time.js';
 import { type App, actorOf } from '../../platform/http/app.js';
 import { OFFICER_ROLES, only } from '../../platform/http/auth.js';
+import { FILING_ROLES } from '../filing/model.js';
 import type { CebMessageType } from './ceb/definitions.generated.js';
 import { DECLARANTS } from './declarants.js';
 import type { DelegationService } from './delegations.js';
@@ -53,7 +54,14 @@ export function delegationRoutes(app: App, delegations: DelegationService): void
         summary: 'Delegations (委托关系) the enterprise gave and received',
         params,
         querystring: z.strictObject({ current: z.enum(['true', 'false']).default('false') }),
-        response: { 200: z.object({ given: z.array(delegationSchema), received: z.array(delegationSchema) }) },
+        response: {
+          200: z.object({
+            given: z.array(delegationSchema),
+            received: z.array(delegationSchema),
+            /** The kinds this enterprise may delegate (empty when its filing is not in force), with the delegates' roles. */
+            delegable: z.array(z.object({ type: z.string(), delegateRoles: z.array(z.enum(FILING_ROLES)) })),
+          }),
+        },
       },
     },
     async (req) => delegations.list(req.params.uscc, { current: req.query.current === 'true' }),

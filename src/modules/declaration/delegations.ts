@@ -13,7 +13,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { FILING_ROLE_NAMES, type FilingRole } from '../filing/model.js';
 import type { FilingService } from '../filing/service.js';
 import type { CebMessageType } from './ceb/definitions.generated.js';
-import { DECLARANTS } from './declarants.js';
+import { DECLARANTS, delegableKinds } from './declarants.js';
 import { type DelegationRow, delegationStore as store } from './store.js';
 
 /** The longest period a delegation may run (a delegation is renewed, not left open). */
@@ -84,9 +84,12 @@ export class DelegationService {
   async list(uscc: string, opts: { current?: boolean } = {}) {
     const rows = await store.of(this.db, uscc, opts.current ? { on: shanghaiDate(this.now()) } : undefined);
     const views = await this.views(rows);
+    const self = (await this.filing.resolveCodes([uscc])).get(uscc);
     return {
       given: views.filter((v) => v.principal.uscc === uscc),
       received: views.filter((v) => v.delegate.uscc === uscc),
+      /** What this enterprise may delegate (by its filed roles), and the roles each kind's delegate needs. */
+      delegable: self?.filed ? delegableKinds(self.roles) : [],
     };
   }
 

@@ -18,8 +18,7 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 // The rule the API applies (who may delegate which message kind to whom), imported rather than copied: pure code.
-import { delegableKinds } from '../../../src/modules/declaration/declarants';
-import type { FilingRole } from '../../../src/modules/filing/model';
+import type { EnterpriseRole as FilingRole } from '../api';
 import {
   ApiError,
   api,
@@ -87,16 +86,18 @@ function Party({ p }: { p: DelegationParty }) {
   );
 }
 
+type Delegable = { type: string; delegateRoles: FilingRole[] }[];
+
 function RecordModal({
   open,
   uscc,
-  roles,
+  delegable,
   onClose,
   onRecorded,
 }: {
   open: boolean;
   uscc: string;
-  roles: readonly FilingRole[];
+  delegable: Delegable;
   onClose: () => void;
   onRecorded: (d: Delegation) => void;
 }) {
@@ -110,14 +111,14 @@ function RecordModal({
   /** The kinds this enterprise may delegate, grouped by the role their delegate needs. */
   const groups = useMemo(() => {
     const byRoles = new Map<string, { roles: FilingRole[]; types: string[] }>();
-    for (const k of delegableKinds(roles)) {
+    for (const k of delegable) {
       const key = k.delegateRoles.join('+');
       const g = byRoles.get(key) ?? { roles: k.delegateRoles, types: [] };
       g.types.push(k.type);
       byRoles.set(key, g);
     }
     return [...byRoles.values()];
-  }, [roles]);
+  }, [delegable]);
 
   useEffect(() => {
     if (open) {
@@ -318,7 +319,11 @@ export default function Delegations() {
   const uscc = me?.enterpriseUscc ?? '';
   const isAdmin = me?.role === 'enterprise_admin';
   const [enterprise, setEnterprise] = useState<Enterprise | null>(null);
-  const [data, setData] = useState<{ given: Delegation[]; received: Delegation[] }>({ given: [], received: [] });
+  const [data, setData] = useState<{ given: Delegation[]; received: Delegation[]; delegable: Delegable }>({
+    given: [],
+    received: [],
+    delegable: [],
+  });
   const [currentOnly, setCurrentOnly] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -345,7 +350,7 @@ export default function Delegations() {
   }, [load]);
 
   const roles = (enterprise?.roles ?? []) as FilingRole[];
-  const canDelegate = delegableKinds(roles).length > 0;
+  const canDelegate = data.delegable.length > 0;
   const filed = enterprise?.status === 'approved';
 
   const columns = (side: 'given' | 'received') => [
@@ -528,7 +533,7 @@ export default function Delegations() {
       <RecordModal
         open={recording}
         uscc={uscc}
-        roles={roles}
+        delegable={data.delegable}
         onClose={() => setRecording(false)}
         onRecorded={(d) => {
           setRecording(false);
