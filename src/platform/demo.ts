@@ -43,7 +43,7 @@ const DEMO_ENTERPRISES: { nameCn: string; nameEn: string; roles: FilingRole[]; u
   {
     nameCn: '【演示】兰州国际陆港物流有限公司',
     nameEn: '[DEMO] Lanzhou International Land Port Logistics Co., Ltd.',
-    roles: ['logistics', 'agent'],
+    roles: ['logistics', 'agent', 'assure'],
     user: 'logistics.demo',
   },
   {

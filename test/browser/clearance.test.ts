@@ -101,14 +101,15 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     await send(keys.logistics, listMessage(MISMATCHED, 'LN-WEB-0003', 'COP-WEB-0003'));
     await platform.p.clearance.drain();
 
-    // the guarantor (demo enterprise 5, warehouse + assure) gets a user for 汇总征税 and 保税库存
+    // the guarantor of the lists' tax (the demo logistics firm: logistics + agent + assure; a list's guarantor is
+    // its declaring unit, e-commerce enterprise or logistics enterprise) gets a user for 汇总征税
     await platform.p.identity.createUserTx(
       { name: 'test' },
       {
         username: GUARANTOR.username,
         displayName: '担保企业管理员',
         role: 'enterprise_admin',
-        enterpriseUscc: PARTIES.warehouse,
+        enterpriseUscc: PARTIES.logistics,
         password: GUARANTOR.password,
       },
     );
@@ -310,7 +311,7 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     // the e-commerce enterprise and the guarantor by their names
     await expect
       .poll(async () => (await bills.first().getByTestId('bill-parties').textContent()) ?? '')
-      .toBe(`${NAMES.ebc}${PARTIES.ebc}${NAMES.warehouse}${PARTIES.warehouse}`);
+      .toBe(`${NAMES.ebc}${PARTIES.ebc}${NAMES.logistics}${PARTIES.logistics}`);
     await shot(ent, 'portal-tax-bills');
 
     expect(pageErrors).toEqual([]);
@@ -337,20 +338,23 @@ browserSuite('clearance pages in Chromium (lists → inspection → release → 
     expect(await g.getByTestId('consolidate').isDisabled()).toBe(true);
     await shot(g, 'portal-tax-due');
 
-    // ---- 保税库存: the warehouse records an entry ---------------------------------------------------------------
-    await g.getByRole('link', { name: '保税库存' }).click();
-    await g.waitForURL(/\/portal\/stock/);
-    await g.getByTestId('stock-entry').click();
-    await g.locator('#stockEntry_entryNo').fill('RQ-WEB-0001');
-    await g.locator('#stockEntry_items_0_itemRecordNo').fill('ITEM-0001');
-    await g.locator('#stockEntry_items_0_gcode').fill('3304990029');
-    await g.locator('#stockEntry_items_0_gname').fill('面霜 50ml');
-    await g.locator('#stockEntry_items_0_qty').fill('120');
-    await g.locator('.ant-modal-footer .ant-btn-primary').click();
-    const stock = g.locator('.ant-table-tbody tr.ant-table-row', { hasText: 'ITEM-0001' });
+    // ---- 保税库存: the warehouse (its demo user) records an entry ------------------------------------------------
+    const w = await newPage();
+    await login(w, base, 'warehouse.demo', DEMO_PASSWORD);
+    await w.waitForURL(/\/portal/);
+    await w.getByRole('link', { name: '保税库存' }).click();
+    await w.waitForURL(/\/portal\/stock/);
+    await w.getByTestId('stock-entry').click();
+    await w.locator('#stockEntry_entryNo').fill('RQ-WEB-0001');
+    await w.locator('#stockEntry_items_0_itemRecordNo').fill('ITEM-0001');
+    await w.locator('#stockEntry_items_0_gcode').fill('3304990029');
+    await w.locator('#stockEntry_items_0_gname').fill('面霜 50ml');
+    await w.locator('#stockEntry_items_0_qty').fill('120');
+    await w.locator('.ant-modal-footer .ant-btn-primary').click();
+    const stock = w.locator('.ant-table-tbody tr.ant-table-row', { hasText: 'ITEM-0001' });
     await stock.waitFor();
     expect(await stock.textContent()).toContain('120');
-    await shot(g, 'portal-bonded-stock');
+    await shot(w, 'portal-bonded-stock');
 
     // ---- 额度预检: fits or not for a buyer of its own order; the amount left only with the buyer's consent ------
     const ent = await newPage();

@@ -214,10 +214,10 @@ describe('import clearance engine (emulated)', () => {
       (r) => r.type === 'CEB816Message' && r.businessKey === list.invtNo,
     );
     expect(bill).toBeTruthy();
-    // the guarantor gets the tax bill too
-    expect(
-      (await receipts(keys.warehouse!)).some((r) => r.type === 'CEB816Message' && r.businessKey === list.invtNo),
-    ).toBe(true);
+    // the e-commerce enterprise the agent declared for gets the tax bill too (the guarantor is the agent itself here)
+    expect((await receipts(keys.ebp!)).some((r) => r.type === 'CEB816Message' && r.businessKey === list.invtNo)).toBe(
+      true,
+    );
     // the buyer's quota counts the release
     const used = await t.p.clearance.quota.used(
       personHash(t.p.pi, BUYER.name, BUYER.idType, BUYER.idNumber),
@@ -762,7 +762,7 @@ describe('import clearance engine (emulated)', () => {
     const due = await t.app.inject({
       method: 'GET',
       url: `/api/v1/tax/due?month=${month}`,
-      headers: { authorization: `Bearer ${keys.warehouse}` },
+      headers: { authorization: `Bearer ${keys.logistics}` },
     });
     expect(due.statusCode, due.body).toBe(200);
     expect(due.json().bills.map((x: { invtNo: string }) => x.invtNo)).toEqual(
@@ -771,7 +771,7 @@ describe('import clearance engine (emulated)', () => {
     const pay = await t.app.inject({
       method: 'POST',
       url: '/api/v1/tax/consolidations',
-      headers: { authorization: `Bearer ${keys.warehouse}` },
+      headers: { authorization: `Bearer ${keys.logistics}` },
       payload: { month },
     });
     expect(pay.statusCode, pay.body).toBe(200);
@@ -779,8 +779,8 @@ describe('import clearance engine (emulated)', () => {
     const closed = await listOf(paid.orderNo);
     expect(closed).toMatchObject({ status: 'closed', returnStatus: '899', taxBill: { status: '2' } });
     expect((await listOf(open.orderNo)).taxBill.status).toBe('1');
-    // the CEB818 reaches the declarant and the guarantor
-    for (const key of [keys.logistics!, keys.warehouse!]) {
+    // the CEB818 reaches the declaring agent (also the guarantor) and the e-commerce enterprise it declared for
+    for (const key of [keys.logistics!, keys.ebp!]) {
       expect(
         (await receipts(key)).some(
           (x) => x.type === 'CEB818Message' && x.businessKey === a.invtNo && x.returnStatus === '2',

@@ -47,6 +47,8 @@ describe('the party × message-kind matrix (三单申报 binds its sender)', () 
   const only = {} as Record<FilingRole, { uscc: string; key: string }>;
   let unrelated: { uscc: string; key: string };
   let delegate: { uscc: string; key: string };
+  /** A logistics firm that is also the guarantor (a list's guarantor is its declaring unit, ebc or logistics firm). */
+  let carrierGuarantor: { uscc: string; key: string };
   let seq = 0;
 
   beforeAll(async () => {
@@ -85,6 +87,7 @@ describe('the party × message-kind matrix (三单申报 binds its sender)', () 
     unrelated = await file(50, [...FILING_ROLES]);
     // the delegate is filed as a logistics firm (express/postal operator) and as a declaring agent
     delegate = await file(60, ['logistics', 'agent']);
+    carrierGuarantor = await file(70, ['logistics', 'assure']);
   });
   afterAll(() => t.close());
 
@@ -98,6 +101,7 @@ describe('the party × message-kind matrix (三单申报 binds its sender)', () 
     for (const [field, role] of Object.entries(FIELD_ROLE)) {
       if (typeof head[field] === 'string' && head[field] !== '' && head[field] !== '无') head[field] = only[role].uscc;
     }
+    if (type === 'CEB621Message') head.logisticsCode = head.assureCode = carrierGuarantor.uscc;
     head.appType = '1';
     head.appTime = '20261201100000';
     // a fresh business key each time
@@ -143,6 +147,18 @@ describe('the party × message-kind matrix (三单申报 binds its sender)', () 
   it('every message kind enterprises send has a declarant rule', () => {
     expect(TYPES).toHaveLength(19);
     for (const type of TYPES) expect(DECLARANTS[type], type).toBeDefined();
+  });
+
+  it('a list’s guarantor (assureCode) is only its declaring unit, e-commerce enterprise or logistics firm (-10101)', async () => {
+    const list = () => asDeclarant('CEB621Message', record('CEB621Message'), 'ebcCode', only.ebc.uscc);
+    const other = list();
+    headOf(MESSAGE_SPECS.get('CEB621Message')!, other).assureCode = only.assure.uscc; // filed as assure, unrelated
+    const r = await send('CEB621Message', other, only.ebc);
+    expect(r.status).toBe(422);
+    expect(r.receipt.errors).toEqual([
+      expect.objectContaining({ code: '-10101', path: expect.stringMatching(/InventoryHead\/assureCode$/) }),
+    ]);
+    expect((await send('CEB621Message', list(), only.ebc)).status).toBe(200);
   });
 
   describe.each(TYPES)('%s', (type) => {

@@ -12,8 +12,8 @@ export const PARTIES = {
   ebp: demoUscc(1), // ebp + ebc
   ebc: demoUscc(2),
   pay: demoUscc(3),
-  logistics: demoUscc(4), // logistics + agent
-  warehouse: demoUscc(5), // warehouse + assure
+  logistics: demoUscc(4), // logistics + agent + assure (the guarantor of the demo lists' tax)
+  warehouse: demoUscc(5), // warehouse + site operator + assure
 };
 
 export const guid = () => randomUUID().toUpperCase();
@@ -172,7 +172,7 @@ export function inventoryMessage(
           logisticsCode: PARTIES.logistics,
           logisticsName: '兰州国际陆港物流有限公司',
           copNo,
-          assureCode: PARTIES.warehouse,
+          assureCode: PARTIES.logistics,
           ieFlag: 'I',
           declTime: '20261128',
           customsCode: '7301',

@@ -415,6 +415,28 @@ export class DeclarationService {
       ),
     );
 
+    // The guarantor of a list's tax (担保扣税的企业) is only its declaring unit, its e-commerce enterprise or its
+    // logistics enterprise (CEB621 assureCode, XSD annotation): no list charges its tax to anybody else.
+    if (spec.type === 'CEB621Message') {
+      heads.forEach((h, i) => {
+        const assure = parties.get(text(h.assureCode).trim());
+        if (!assure?.filed) return; // reported above (-10102)
+        const allowed = ['agentCode', 'ebcCode', 'logisticsCode'].some(
+          (f) => parties.get(text(h[f]).trim())?.uscc === assure.uscc,
+        );
+        if (!allowed) {
+          errors.push({
+            code: '-10101',
+            path: `${recordPath(spec, i)}/assureCode`,
+            message: {
+              zh: `担保企业 ${text(h.assureCode)}（${assure.nameCn}）只限清单的申报企业、电商企业或物流企业`,
+              en: `The guarantor ${text(h.assureCode)} (${assure.nameCn}) may only be the list's declaring unit, e-commerce enterprise or logistics enterprise`,
+            },
+          });
+        }
+      });
+    }
+
     // The sender is the record's declarant, filed in that role, or its recorded delegate (委托).
     const standings: (Standing | null)[] = rule
       ? await this.standings(sender.uscc, spec.type, rule, heads, parties, now)
