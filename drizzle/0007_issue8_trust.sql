@@ -80,24 +80,29 @@ ALTER TABLE "clr_lists" ADD COLUMN "declarer_uscc" varchar(18);--> statement-bre
 UPDATE "clr_lists" l SET "declarer_uscc" = coalesce((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = l."ebc_code" OR e."customs_code" = l."ebc_code" LIMIT 1), l."agent_uscc");--> statement-breakpoint
 ALTER TABLE "clr_lists" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "decl_documents" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
--- records declared before the sender binding were declared by their sender
+-- documents keep their fields encrypted: their declarer is their sender (a cancellation, return or entry of an agent
+-- is changed by that agent, or declared anew)
 UPDATE "decl_documents" r SET "declarer_uscc" = m."sender_uscc" FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
 ALTER TABLE "decl_documents" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "decl_inventories" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
--- records declared before the sender binding were declared by their sender
-UPDATE "decl_inventories" r SET "declarer_uscc" = m."sender_uscc" FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
+UPDATE "decl_inventories" r SET "declarer_uscc" = coalesce((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."ebc_code" OR e."customs_code" = r."ebc_code" LIMIT 1), m."sender_uscc")
+  FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
 ALTER TABLE "decl_inventories" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "decl_orders" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
--- records declared before the sender binding were declared by their sender
-UPDATE "decl_orders" r SET "declarer_uscc" = m."sender_uscc" FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
+-- the enterprise a record was declared for: its sender when the sender is a principal of the record (declarants.ts),
+-- else its principal filed here (a delegate's or an agent's record), else the sender
+UPDATE "decl_orders" r SET "declarer_uscc" = coalesce(
+  CASE WHEN m."sender_uscc" IN ((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."ebp_code" OR e."customs_code" = r."ebp_code" LIMIT 1), (SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."ebc_code" OR e."customs_code" = r."ebc_code" LIMIT 1)) THEN m."sender_uscc" END,
+  (SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."ebc_code" OR e."customs_code" = r."ebc_code" LIMIT 1), (SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."ebp_code" OR e."customs_code" = r."ebp_code" LIMIT 1), m."sender_uscc")
+  FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
 ALTER TABLE "decl_orders" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "decl_payments" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
--- records declared before the sender binding were declared by their sender
-UPDATE "decl_payments" r SET "declarer_uscc" = m."sender_uscc" FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
+UPDATE "decl_payments" r SET "declarer_uscc" = coalesce((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."pay_code" OR e."customs_code" = r."pay_code" LIMIT 1), m."sender_uscc")
+  FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
 ALTER TABLE "decl_payments" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "decl_waybills" ADD COLUMN "declarer_uscc" varchar(18);--> statement-breakpoint
--- records declared before the sender binding were declared by their sender
-UPDATE "decl_waybills" r SET "declarer_uscc" = m."sender_uscc" FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
+UPDATE "decl_waybills" r SET "declarer_uscc" = coalesce((SELECT e."uscc" FROM "enterprises" e WHERE e."uscc" = r."logistics_code" OR e."customs_code" = r."logistics_code" LIMIT 1), m."sender_uscc")
+  FROM "decl_messages" m WHERE m."id" = r."message_id";--> statement-breakpoint
 ALTER TABLE "decl_waybills" ALTER COLUMN "declarer_uscc" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "enterprise_certificates" ADD COLUMN "trust" varchar(12) DEFAULT 'pending' NOT NULL;--> statement-breakpoint
 ALTER TABLE "enterprise_certificates" ADD COLUMN "ca_id" uuid;--> statement-breakpoint

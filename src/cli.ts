@@ -422,7 +422,8 @@ ceb
       return;
     }
     const { buildCeb } = await import('./modules/declaration/ceb/codec.js');
-    const { buildCebUnsigned, loadTransferNodeKey, signatureRequired } = await import('./modules/gateway/connected.js');
+    const { buildCebUnsigned, signatureRequired } = await import('./modules/declaration/signature/sign-message.js');
+    const { loadTransferNodeKey } = await import('./modules/gateway/connected.js');
     if (!o.signKey || !o.signCert) {
       if (signatureRequired(m.type)) {
         throw new AppError(

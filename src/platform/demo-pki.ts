@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CebSigningKey } from '../modules/declaration/signature/xmldsig.js';
-import { DEMO_PKI_DIR } from '../modules/filing/trust.js';
+
+/** The demo PKI shipped with the project (tables/demo-pki, DEMO ONLY): the demo CA and the demo enterprises' keys. */
+export const DEMO_PKI_DIR = join(import.meta.dirname, '../../tables/demo-pki');
 
 export function demoCertificatePem(uscc: string): string | null {
   const file = join(DEMO_PKI_DIR, `${uscc}.cert.pem`);

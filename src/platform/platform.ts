@@ -41,6 +41,7 @@ import { ensurePlatformKey, listPublicKeys, type PlatformSigner } from './crypto
 import { type DbHandle, migrateDatabase, openDatabase } from './db/client.js';
 import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
 import { seedDemoClearance } from './demo-clearance.js';
+import { DEMO_PKI_DIR } from './demo-pki.js';
 import { type App, buildApp } from './http/app.js';
 import { OFFICER_ROLES, only } from './http/auth.js';
 
@@ -84,6 +85,8 @@ export type StartupReport = {
   demo: DemoSummary | null;
   /** The only CA the zone trusts is the demo one (tables/demo-pki): fine for a demo, never for production. */
   onlyDemoCa?: boolean;
+  /** The demo lists were not declared: their demo certificates verify only while the demo CA is trusted. */
+  demoListsSkipped?: boolean;
 };
 
 /** Opens the database named by the configuration (PGlite in DATA_DIR unless DATABASE_URL is set). */
@@ -110,7 +113,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       code: config.zoneCode,
       name: config.zoneName,
     });
-    await filing.trust.seed(config.trustedCaDir);
+    await filing.trust.seed(config.trustedCaDir ?? DEMO_PKI_DIR, !config.trustedCaDir);
     const delegations = new DelegationService(dbh.db, audit, filing);
     const credit = new CreditService(dbh.db, audit, () => new Date(), filing);
     const tables = new ReferenceTables(dbh.db, audit, {
@@ -197,12 +200,17 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
 export async function prepare(p: Platform): Promise<StartupReport> {
   const admin = await p.identity.ensureAdmin(p.config.adminPassword);
   let demo: DemoSummary | null = null;
+  let demoListsSkipped = false;
   if (p.config.seedDemo && (await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total === 0) {
     demo = await seedDemo(p.identity, p.filing, p.credit, p.delegations);
-    // demo lists through the real hub and engine, each sent by its declarant (see the module)
-    if (p.config.clearanceMode === 'emulated') await seedDemoClearance(p.declaration, p.clearance);
+    // demo lists through the real hub and engine, each sent by its declarant and signed with a demo certificate (see
+    // the module): only while the demo CA is trusted (not when the operator's CAs were loaded on the first start)
+    if (p.config.clearanceMode === 'emulated') {
+      if (await p.filing.trust.demoTrusted()) await seedDemoClearance(p.declaration, p.clearance);
+      else demoListsSkipped = true;
+    }
   }
-  return { admin, demo, onlyDemoCa: await p.filing.trust.onlyDemo() };
+  return { admin, demo, onlyDemoCa: await p.filing.trust.onlyDemo(), demoListsSkipped };
 }
 
 const auditPageSchema = z.object({
@@ -386,6 +394,12 @@ export function describeStartup(report: StartupReport): string {
       '注意：本综试区目前只信任演示 CA（tables/demo-pki），仅供演示；生产前请导入中国电子口岸/海关 CA 并移除演示 CA / ' +
         'Note: the only CA trusted is the DEMO CA (tables/demo-pki): load the China E-Port / customs CAs ' +
         '(CBEC_TRUSTED_CA_DIR before the first start, or `cbec-zone trust add`) and remove it before production',
+    );
+  }
+  if (report.demoListsSkipped) {
+    lines.push(
+      '演示清单未写入：演示企业的证书由演示 CA 签发，而本综试区不信任演示 CA / demo lists not declared: the demo ' +
+        "enterprises' certificates are the demo CA's, which this zone does not trust (CBEC_TRUSTED_CA_DIR)",
     );
   }
   if (report.demo) {

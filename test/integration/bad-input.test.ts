@@ -494,6 +494,21 @@ describe('bad input', () => {
           url: '/api/v1/trust/crls',
           payload: { crl: Buffer.from([0x30, 0x82, 0xff, 0xff]).toString('base64').repeat(20) },
         },
+        // a TBSCertList without thisUpdate (it was a 500)
+        {
+          method: 'POST',
+          url: '/api/v1/trust/crls',
+          payload: {
+            crl: Buffer.from('30133009020101300030003003060100030100', 'hex').toString('base64').repeat(1) + '====',
+          },
+        },
+        {
+          method: 'POST',
+          url: '/api/v1/trust/crls',
+          payload: {
+            crl: `${'A'.repeat(48)}${Buffer.from('30133009020101300030003003060100030100', 'hex').toString('base64')}`,
+          },
+        },
         { method: 'DELETE', url: '/api/v1/trust/cas/not-a-uuid' },
         { method: 'DELETE', url: `/api/v1/trust/cas/${crypto.randomUUID()}` },
       ];

@@ -5,10 +5,13 @@
  * And the issue's reproduction: an e-commerce enterprise cannot declare another party's documents, nor release a
  * list with a certificate it made itself.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedCeb } from '../../src/modules/declaration/signature/sign-message.js';
 import type { CebSigningKey } from '../../src/modules/declaration/signature/xmldsig.js';
 import { demoSigningKey } from '../../src/platform/demo-pki.js';
+import { describeStartup } from '../../src/platform/platform.js';
 import {
   inventoryMessage,
   orderMessage,
@@ -181,6 +184,17 @@ describe('signatures count only from certificates the zone trusts', () => {
     const gone = await declare(logisticsKey, signedList(second));
     expect(gone.statusCode).toBe(422);
     expect(gone.json().receipt.errors[0].message).toContain('移出信任列表');
+    // trusted again: the certificates it issued verify again (linked to the new entry); the revoked one stays revoked
+    const again = await post(
+      '/api/v1/trust/cas',
+      { certificate: ca.certificatePem, label: '测试 CA（重新信任）' },
+      admin,
+    );
+    expect(again.statusCode, again.body).toBe(201);
+    expect((await declare(logisticsKey, signedList(second))).statusCode).toBe(200);
+    const stillRevoked = await declare(logisticsKey, signedList(issued));
+    expect(stillRevoked.statusCode).toBe(422);
+    expect(stillRevoked.json().receipt.errors[0].message).toContain('吊销');
   });
 
   it('a certificate its enterprise revoked no longer verifies', async () => {
@@ -237,5 +251,28 @@ describe('signatures count only from certificates the zone trusts', () => {
       await t.app.inject({ method: 'GET', url: '/api/v1/clearance/lists?q=REPRO-1', headers: { cookie: ebcAdmin } })
     ).json();
     expect(lists.total).toBe(0);
+  });
+});
+
+describe('a zone whose operator loaded its own CAs before the first start (CBEC_TRUSTED_CA_DIR)', () => {
+  it('trusts only those; the demo certificates wait for customs, and the demo lists are not declared (it says why)', async () => {
+    const ca = makeSm2Ca('【测试】运营方 CA');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'cbec-cas-'));
+    writeFileSync(join(dir, 'operator-ca.pem'), ca.certificatePem);
+    const t = await startTestPlatform({ config: { trustedCaDir: dir } });
+    try {
+      const cas = await t.p.filing.trust.list();
+      expect(cas.map((c) => ({ demo: c.demo, status: c.status }))).toEqual([{ demo: false, status: 'active' }]);
+      expect(t.report.demoListsSkipped).toBe(true);
+      expect(t.report.onlyDemoCa).toBe(false);
+      expect(describeStartup(t.report)).toContain('演示清单未写入');
+      const pending = await t.p.filing.pendingCertificates();
+      expect(pending.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await t.close();
+      ca.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -63,6 +63,14 @@ describe('signingVerdict: at the signing time, as known when received', () => {
   ] as const)('%s → refused with %s', (reason, input, code) => {
     expect(signingVerdict({ ...input, ...at })).toMatchObject({ ok: false, reason, code });
   });
+  it('an approval does not lift the issuing CA’s revocation (a CA-issued certificate approved after a refusal)', () => {
+    const c = cert({ trust: 'approved' });
+    expect(signingVerdict({ registered: c, ca: ca({ revokedAt: d('2026-05-01') }), ...at })).toMatchObject({
+      ok: false,
+      reason: 'ca-revoked',
+    });
+    expect(signingVerdict({ registered: c, ca: ca(), ...at }).ok).toBe(true);
+  });
   it('validity is judged at the signing time: signed the day before expiry, received after it, counts', () => {
     const c = cert({ notAfter: d('2026-06-01') });
     expect(signingVerdict({ registered: c, ca: ca(), signedAt: d('2026-05-31'), receivedAt: d('2026-06-02') }).ok).toBe(
@@ -78,5 +86,14 @@ describe('signingVerdict: at the signing time, as known when received', () => {
     expect(signingVerdict({ registered: c, ca: ca(), signedAt: d('2026-05-30'), receivedAt: d('2026-05-31') }).ok).toBe(
       true,
     );
+  });
+});
+
+describe('parseCrl and basicConstraints on hostile DER', () => {
+  it('a TBSCertList without thisUpdate, truncated or empty input: CrlError, never another exception', async () => {
+    const { CrlError, parseCrl } = await import('../../src/platform/crypto/crl.js');
+    for (const hex of ['30133009020101300030003003060100030100', '30', '', '3003020101', '300a3008300030003000']) {
+      expect(() => parseCrl(Buffer.from(hex, 'hex')), hex).toThrow(CrlError);
+    }
   });
 });

@@ -246,7 +246,9 @@ export function declarationRoutes(
             'Send `application/xml` (a CEB message of the 2022-05 standard, up to 100 records, or a DxpMsg envelope) or ' +
             '`application/json` (the same message as JSON: `{ type, guid, version, records, baseTransfer }` with the XSD field ' +
             'names). The answer is the format receipt: CEB900Message XML for XML senders, JSON with `Accept: application/json`. ' +
-            '200 accepted; 400 malformed or not schema-valid (0001/0002); 403 BaseTransfer.copCode is not your enterprise; ' +
+            '200 accepted; 400 malformed or not schema-valid (0001/0002); 403 not yours to send (BaseTransfer.copCode is not your ' +
+            'enterprise; not the record’s declarant nor its delegate -10103, not its declaring unit -10104, not its original ' +
+            'declarer -10105: docs/error-codes.md); ' +
             '422 refused by a business rule (filing -10101/-10102, duplicates, appType, signatures). A repeated guid returns the ' +
             'first answer again (header x-cbec-replay: true) and changes nothing.',
           requestBody: messageRequestBody,
@@ -260,7 +262,8 @@ export function declarationRoutes(
             },
             '4xx': {
               description:
-                'Refused: the format receipt with every error (400 0001/0002, 403 copCode, 422 business rules); or, ' +
+                'Refused: the format receipt with every error (400 0001/0002, 403 copCode and the sender binding, 422 business ' +
+                'rules); or, ' +
                 'before the hub reads the message (401, 413, 415, 429), the error shape',
               content: {
                 'application/json': { schema: z.union([z.object({ receipt: receiptSchema }), ErrorBodySchema]) },

@@ -76,7 +76,12 @@ export type IntakeAnswer = { httpStatus: number; receipt: FormatReceipt; replay:
  * Signature verification of a raw XML message against the sender's registered certificates that the zone trusts
  * (加签), at the message's signing time.
  */
-export type SignatureCheck = (xml: Buffer, uscc: string, spec: MessageSpec, signedAt: Date) => Promise<IntakeError[]>;
+export type SignatureCheck = (
+  xml: Buffer,
+  uscc: string,
+  spec: MessageSpec,
+  at: { signedAt: Date; receivedAt: Date },
+) => Promise<IntakeError[]>;
 
 /** Records just accepted, handed to listeners inside the intake transaction (clearance starts from here). */
 export interface AcceptedRecords {
@@ -163,12 +168,12 @@ export function signingTimeOf(heads: CebRecord[], receivedAt: Date): Date {
   return new Date(latest);
 }
 
-/** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
 /** The bytes kept of a JSON message: its text as received when it could not be read, else the parsed value. */
 function jsonRaw(body: unknown): Buffer {
   return Buffer.from(body instanceof UnreadableJson ? body.text : JSON.stringify(body));
 }
 
+/** The message type named by a body that could not be parsed (for the log): the JSON `type` or the XML root. */
 function sniffType(body: unknown, contentType: 'xml' | 'json'): string {
   if (contentType === 'json') {
     const t = (body as { type?: unknown } | null)?.type;
@@ -378,7 +383,12 @@ export class DeclarationService {
           message: { zh: '此报文须加签，但没有签名', en: 'This message must be signed but carries no signature' },
         });
       } else {
-        errors.push(...(await this.verifySignature(parsed.xml, sender.uscc, spec, signingTimeOf(heads, now))));
+        errors.push(
+          ...(await this.verifySignature(parsed.xml, sender.uscc, spec, {
+            signedAt: signingTimeOf(heads, now),
+            receivedAt: now,
+          })),
+        );
       }
     }
 

@@ -1,5 +1,5 @@
 import type { FilingService } from '../filing/service.js';
-import type { IntakeError, MessageSpec } from './model.js';
+import type { IntakeError } from './model.js';
 import type { SignatureCheck } from './service.js';
 import { type CebSignatureError, verifyCeb } from './signature/xmldsig.js';
 
@@ -12,13 +12,13 @@ import { type CebSignatureError, verifyCeb } from './signature/xmldsig.js';
  * 加签数据比对失败 / -621029 验签失败, -623029, -625013 申报单位与证书不一致).
  */
 export function signatureCheck(filing: FilingService): SignatureCheck {
-  return async (xml: Buffer, uscc: string, spec: MessageSpec, signedAt: Date): Promise<IntakeError[]> => {
+  return async (xml, uscc, spec, { signedAt, receivedAt }): Promise<IntakeError[]> => {
     const path = `${spec.type}/Signature`;
     const [, customsCode] = await filing.codesOf(uscc);
     const r = verifyCeb(xml, { at: signedAt, expectedSigner: { uscc, customsCode } });
     const failures: (Pick<CebSignatureError, 'code' | 'message'> & { reason?: string })[] = r.ok ? [] : r.errors;
     if (r.ok) {
-      const verdict = await filing.signingVerdict(uscc, r.certificate.fingerprintSm3, signedAt, new Date());
+      const verdict = await filing.signingVerdict(uscc, r.certificate.fingerprintSm3, signedAt, receivedAt);
       if (!verdict.ok) failures.push(verdict);
     }
     return failures.map((e) => {

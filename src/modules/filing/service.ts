@@ -308,7 +308,8 @@ export class FilingService {
    */
   async signingVerdict(uscc: string, fingerprint: string, signedAt: Date, receivedAt: Date): Promise<SigningVerdict> {
     const registered = (await store.certificateByFingerprint(this.db, uscc, fingerprint)) ?? null;
-    const caRow = registered?.trust === 'ca' && registered.caId ? await this.trust.caById(registered.caId) : undefined;
+    // a CA-issued certificate answers to its CA (removal, revocation) even when an officer approved it
+    const caRow = registered?.caId ? await this.trust.caById(registered.caId) : undefined;
     const ca = caRow
       ? {
           label: caRow.label,

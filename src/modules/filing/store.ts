@@ -210,6 +210,27 @@ export const filingStore = {
   setCertificateTrust: async (q: Queryable, id: string, v: Partial<CertificateRow>) =>
     (await q.update(enterpriseCertificates).set(v).where(eq(enterpriseCertificates.id, id)).returning())[0],
 
+  /** Certificates trusted through a removed entry of the CA certificate `fingerprint` now go through `caId`. */
+  async relinkCertificates(q: Queryable, fingerprint: string, caId: string): Promise<number> {
+    const removed = (
+      await q.select({ id: trustedCas.id }).from(trustedCas).where(eq(trustedCas.fingerprint, fingerprint))
+    )
+      .map((r) => r.id)
+      .filter((id) => id !== caId);
+    if (!removed.length) return 0;
+    // what the CA revoked stays revoked under its new entry
+    await q.execute(sql`insert into ca_revocations (ca_id, serial_hex, revoked_at)
+      select ${caId}::uuid, serial_hex, revoked_at from ca_revocations
+      where ca_id in (select jsonb_array_elements_text(${JSON.stringify(removed)}::jsonb)::uuid)
+      on conflict do nothing`);
+    return (
+      await q
+        .update(enterpriseCertificates)
+        .set({ caId })
+        .where(inArray(enterpriseCertificates.caId, removed))
+        .returning({ id: enterpriseCertificates.id })
+    ).length;
+  },
   cas: (q: Queryable, opts: { active?: boolean } = {}) =>
     q
       .select()

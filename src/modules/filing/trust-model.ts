@@ -146,7 +146,11 @@ export function signingVerdict(input: {
     );
   }
   if (c.trust === 'rejected') return refuse('rejected', '签名证书未获海关核准', 'customs refused the certificate');
-  if (c.trust === 'approved') return { ok: true, via: 'approved' };
+  if (c.trust === 'approved') {
+    // an approval does not lift what the issuing CA said of the certificate (a CA-issued one approved after a refusal)
+    if (ca?.revokedAt && ca.revokedAt <= receivedAt) return caRevoked(ca);
+    return { ok: true, via: 'approved' };
+  }
   if (!ca) return refuse('ca-unknown', '签发证书的 CA 不在信任列表中', 'the issuing CA is not in the trust store');
   if (ca.removedAt && ca.removedAt <= receivedAt) {
     return refuse(
@@ -163,12 +167,15 @@ export function signingVerdict(input: {
       '1002',
     );
   }
-  if (ca.revokedAt && ca.revokedAt <= receivedAt) {
-    return refuse(
-      'ca-revoked',
-      `签名证书已被 CA「${ca.label}」吊销（${day(ca.revokedAt)}）`,
-      `the CA "${ca.label}" revoked the certificate on ${day(ca.revokedAt)}`,
-    );
-  }
+  if (ca.revokedAt && ca.revokedAt <= receivedAt) return caRevoked(ca);
   return { ok: true, via: 'ca' };
+}
+
+function caRevoked(ca: IssuingCa): SigningVerdict {
+  const at = day(ca.revokedAt as Date);
+  return refuse(
+    'ca-revoked',
+    `签名证书已被 CA「${ca.label}」吊销（${at}）`,
+    `the CA "${ca.label}" revoked the certificate on ${at}`,
+  );
 }

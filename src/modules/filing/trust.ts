@@ -20,9 +20,6 @@ import type { Database, Queryable } from '../../platform/db/client.js';
 import { AppError } from '../../platform/http/errors.js';
 import { filingStore as store, type TrustedCaRow } from './store.js';
 
-/** The demo CA shipped with the project (tables/demo-pki, DEMO ONLY). */
-export const DEMO_PKI_DIR = join(import.meta.dirname, '../../../tables/demo-pki');
-
 export type TrustedCaView = {
   id: string;
   label: string;
@@ -66,6 +63,22 @@ function certificatesIn(dir: string): { file: string; cert: ParsedCertificate }[
     for (const one of pems ?? [bytes]) out.push({ file, cert: parseCertificate(one) });
   }
   return out;
+}
+
+/**
+ * A CA just trusted: the waiting certificates it issued become trusted through it, and certificates trusted through
+ * an earlier (removed) entry of the same CA certificate are linked to the new one. Returns how many changed.
+ */
+async function promoteIssued(tx: Queryable, row: TrustedCaRow, cert: ParsedCertificate): Promise<number> {
+  let changed = 0;
+  for (const pending of await store.certificatesByTrust(tx, 'pending')) {
+    if (isIssuedBy(parseCertificate(Buffer.from(pending.certificate, 'base64')), cert)) {
+      await store.setCertificateTrust(tx, pending.id, { trust: 'ca', caId: row.id });
+      changed++;
+    }
+  }
+  changed += await store.relinkCertificates(tx, row.fingerprint, row.id);
+  return changed;
 }
 
 export class TrustStore {
@@ -136,13 +149,7 @@ export class TrustStore {
         demo: opts.demo ?? false,
         addedBy: actor.userId ?? null,
       });
-      let promoted = 0;
-      for (const pending of await store.certificatesByTrust(tx, 'pending')) {
-        if (isIssuedBy(parseCertificate(Buffer.from(pending.certificate, 'base64')), cert)) {
-          await store.setCertificateTrust(tx, pending.id, { trust: 'ca', caId: row.id });
-          promoted++;
-        }
-      }
+      const promoted = await promoteIssued(tx, row, cert);
       await this.audit.append(tx, actor, {
         action: 'trust.ca-added',
         targetType: 'trusted-ca',
@@ -205,12 +212,11 @@ export class TrustStore {
   }
 
   /**
-   * On first start (the store never held a CA): the CA certificates of `dir` (CBEC_TRUSTED_CA_DIR), or the demo CA.
-   * Two processes starting together seed once (transaction-level advisory lock).
+   * On first start (the store never held a CA): the CA certificates of `dir` (CBEC_TRUSTED_CA_DIR, or the demo CA's
+   * folder with `demo`). Two processes starting together seed once (transaction-level advisory lock).
    */
-  async seed(dir: string | undefined): Promise<{ seeded: number; demo: boolean }> {
-    const demo = !dir;
-    const files = certificatesIn(dir ?? DEMO_PKI_DIR).filter(({ cert }) => cert.isCa);
+  async seed(dir: string, demo: boolean): Promise<{ seeded: number; demo: boolean }> {
+    const files = certificatesIn(dir).filter(({ cert }) => cert.isCa);
     const actor: Actor = { name: 'system', role: 'system' };
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('cbec-zone:trusted-cas'))`);
@@ -226,6 +232,8 @@ export class TrustStore {
           label: demo ? '【演示】综试区演示 CA（DEMO，不得用于生产）' : `${file}: ${cert.info.subject}`.slice(0, 200),
           demo,
         });
+        // certificates registered before (an upgrade from a version without a trust store) that this CA issued
+        const promoted = await promoteIssued(tx, row, cert);
         await this.audit.append(tx, actor, {
           action: 'trust.ca-added',
           targetType: 'trusted-ca',
@@ -236,11 +244,17 @@ export class TrustStore {
             demo,
             seeded: true,
             selfSigned: isSelfSigned(cert),
+            promoted,
           },
         });
       }
       return { seeded: files.length, demo };
     });
+  }
+
+  /** Whether the demo CA is among the CAs in force (the demo data signs with certificates it issued). */
+  async demoTrusted(): Promise<boolean> {
+    return (await store.cas(this.db, { active: true })).some((c) => c.demo);
   }
 
   /** Whether the only CAs in force are the demo one (start-up warns: nothing real is trusted). */

@@ -257,7 +257,8 @@ function parseDer(der: Buffer): ParsedCertificate {
         const inner = contentOf(der, value);
         const seq = readTlv(inner, 0);
         const first = seq.tag === TAG.SEQUENCE ? childrenOf(inner, seq)[0] : undefined;
-        isCa = first?.tag === TAG.BOOLEAN && contentOf(inner, first)[0] !== 0;
+        const flag = first?.tag === TAG.BOOLEAN ? contentOf(inner, first) : undefined;
+        isCa = flag?.length === 1 && flag[0] === 0xff; // DER TRUE; anything else is not a CA
       }
       if (value) collectStrings(der, value, strings);
     }

@@ -57,7 +57,11 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
     if (fields[i]?.tag === TAG.INTEGER) i++; // version v2
     i++; // signature AlgorithmIdentifier (repeated outside)
     const issuer = expectTag(fields[i++], TAG.SEQUENCE, 'the issuer Name');
-    const thisUpdate = timeOf(der, fields[i++] as NonNullable<(typeof fields)[number]>);
+    const thisTlv = fields[i++];
+    if (!thisTlv || (thisTlv.tag !== TAG.UTC_TIME && thisTlv.tag !== TAG.GENERALIZED_TIME)) {
+      throw new DerError('expected thisUpdate');
+    }
+    const thisUpdate = timeOf(der, thisTlv);
     let nextUpdate: Date | null = null;
     const next = fields[i];
     if (next && (next.tag === TAG.UTC_TIME || next.tag === TAG.GENERALIZED_TIME)) {
@@ -75,6 +79,7 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
       }
     }
     const [sigOid] = childrenOf(der, expectTag(sigAlg, TAG.SEQUENCE, 'an AlgorithmIdentifier'));
+    if (!tbsTlv || !sigOid) throw new DerError('incomplete CertificateList');
     return {
       issuerDer: bytesOf(der, issuer),
       thisUpdate,
@@ -85,8 +90,8 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
       signature: bitStringOf(der, expectTag(sigValue, TAG.BIT_STRING, 'a signature BIT STRING')),
     };
   } catch (e) {
-    if (e instanceof DerError) throw new CrlError(`not an X.509 CRL: ${e.message}`);
-    throw e;
+    // whatever the bytes are, the answer is "not a CRL", never an exception of the parser
+    throw new CrlError(`not an X.509 CRL: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
