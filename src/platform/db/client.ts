@@ -23,6 +23,8 @@ export type DbHandle = {
   location: string;
   /** `select 1`, failing after `timeoutMs` at the latest (default 2 s): for /readyz. */
   ping(timeoutMs?: number): Promise<void>;
+  /** Applies the migrations not yet applied (on PostgreSQL on a connection of its own, see migrateDatabase). */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -133,6 +135,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       kind: 'postgres',
       location: opts.url.replace(/:[^:@/]*@/, ':***@'),
       ping: (timeoutMs = 2_000) => bounded(pool.query('select 1'), timeoutMs),
+      migrate: () => migratePostgres(opts.url, opts.connectTimeoutMs ?? POOL_DEFAULTS.connectTimeoutMs),
       close: () => pool.end(),
     };
   }
@@ -146,6 +149,8 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       kind: 'pglite',
       location: opts.dataDir ?? 'memory',
       ping: (timeoutMs = 2_000) => bounded(client.query('select 1'), timeoutMs),
+      // biome-ignore lint/suspicious/noExplicitAny: the PGlite migrator wants its own database type; the object is one
+      migrate: () => migratePglite(db as any, { migrationsFolder: MIGRATIONS_FOLDER }),
       close: async () => {
         try {
           await client.close();
@@ -174,10 +179,29 @@ async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 export async function migrateDatabase(h: DbHandle): Promise<void> {
-  if (h.kind === 'postgres') await migratePg(h.db, { migrationsFolder: MIGRATIONS_FOLDER });
-  // biome-ignore lint/suspicious/noExplicitAny: the PGlite migrator wants its own database type; the object is one
-  else await migratePglite(h.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+  await h.migrate();
 }
+
+/**
+ * PostgreSQL migrations run on a connection of their own, without the pool's statement and query timeouts (a
+ * backfill over a large table may take longer than any request should), and under a session advisory lock, so that
+ * processes starting together on one database apply each migration once: the others wait, then find it applied.
+ */
+async function migratePostgres(url: string, connectTimeoutMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
+  client.on('error', () => {}); // a lost connection fails the query in flight
+  await client.connect();
+  try {
+    await client.query('set statement_timeout = 0');
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.end().catch(() => {}); // ending the session releases the lock
+  }
+}
+
+/** The advisory lock key the migrations hold (any fixed bigint; 'cbec' in ASCII). */
+const MIGRATION_LOCK = 0x63626563;
 
 /** The PostgreSQL SQLSTATE of an error (pg puts it on the error, drizzle on its cause), on either driver. */
 export function pgCode(e: unknown): string | undefined {
