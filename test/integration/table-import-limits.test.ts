@@ -61,6 +61,38 @@ describe('table file limits (pure reading)', () => {
     expect(await xlsxToCsv(await holidaysXlsx(4), 3)).toMatchObject({ ok: false, tooLarge: true });
   });
 
+  it('XLSX: a value beyond column 64 (XFD) is refused naming the cell; an empty formatted cell out there is not a value', async () => {
+    const sheet = async (fill: (ws: ExcelJS.Worksheet) => void) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('holidays');
+      ws.addRow(['date', 'kind', 'name']);
+      ws.addRow(['2026-01-01', 'holiday', '元旦']);
+      fill(ws);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const far = await xlsxToCsv(await sheet((ws) => (ws.getCell('XFD2').value = 'x')));
+    expect(far).toMatchObject({ ok: false, tooLarge: true, messageEn: expect.stringContaining('Cell XFD2') });
+    if (!far.ok) expect(far.messageZh).toContain('XFD2');
+    const styled = await xlsxToCsv(
+      await sheet(
+        (ws) => (ws.getCell('XFD2').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFF0000' } }),
+      ),
+    );
+    expect(styled).toEqual({ ok: true, format: 'xlsx', text: 'date,kind,name\n2026-01-01,holiday,元旦\n' });
+  });
+
+  it('XLSX: values are bounded in characters (a zip inflates far beyond its size), naming CBEC_TABLE_MAX_BYTES', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('holidays');
+    ws.addRow(['date', 'kind', 'name']);
+    for (let i = 0; i < 20; i++) ws.addRow(['2026-01-01', 'holiday', 'x'.repeat(100_000)]);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    expect(file.length).toBeLessThan(100_000); // 2 MB of text in a small file
+    const r = await tableText(file, { maxRows: 1000, maxBytes: 1_000_000 });
+    expect(r).toMatchObject({ ok: false, tooLarge: true, messageEn: expect.stringContaining('CBEC_TABLE_MAX_BYTES') });
+    expect((await tableText(file, { maxRows: 1000, maxBytes: 3_000_000 })).ok).toBe(true);
+  });
+
   it('the default limit is far above a real HS tariff table (~9,000 rows)', () => {
     expect(TABLE_MAX_ROWS).toBeGreaterThanOrEqual(5 * 9_000);
   });

@@ -163,6 +163,25 @@ export type TableText =
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
+function tooWide(address: string): TableText & { ok: false } {
+  return {
+    ok: false,
+    tooLarge: true,
+    messageZh: `单元格 ${address} 超出参数表的列数上限（${XLSX_MAX_COLUMNS} 列），未导入`,
+    messageEn: `Cell ${address} is beyond the ${XLSX_MAX_COLUMNS} columns a table may have: not imported`,
+  };
+}
+
+function tooMuchText(maxChars: number): TableText & { ok: false } {
+  const n = maxChars.toLocaleString('en-US');
+  return {
+    ok: false,
+    tooLarge: true,
+    messageZh: `Excel 文件解压后的内容超过 ${n} 个字符（上限由 CBEC_TABLE_MAX_BYTES 设定），未导入`,
+    messageEn: `The Excel file holds more than ${n} characters of values (the limit set by CBEC_TABLE_MAX_BYTES): not imported`,
+  };
+}
+
 /** The refusal of a file beyond the row limit (CBEC_TABLE_MAX_ROWS), naming the limit. */
 export function tooManyRows(maxRows: number): TableText & { ok: false } {
   const n = maxRows.toLocaleString('en-US');
@@ -200,7 +219,7 @@ function csvDataLines(text: string): number {
  */
 export async function tableText(content: Buffer, limits: TableLimits = DEFAULT_TABLE_LIMITS): Promise<TableText> {
   if (content.length > limits.maxBytes) return tooLarge(limits.maxBytes);
-  if (content.subarray(0, 4).equals(ZIP_MAGIC)) return xlsxToCsv(content, limits.maxRows);
+  if (content.subarray(0, 4).equals(ZIP_MAGIC)) return xlsxToCsv(content, limits.maxRows, limits.maxBytes);
   if (content.subarray(0, 4).equals(OLE_MAGIC)) {
     return {
       ok: false,
@@ -259,14 +278,23 @@ function valueText(v: unknown, numFmt: string | undefined): string {
   return String(v);
 }
 
+/** Columns a reference table may use: the widest kind has far fewer; a value beyond is refused. */
+export const XLSX_MAX_COLUMNS = 64;
+
 /**
  * The first worksheet as CSV: the first row is the header, values as text (dates `YYYY-MM-DD`, numbers as Excel
  * shows them), one CSV line per worksheet row (empty rows become blank lines, so that an error's line is the row
  * number in Excel; line breaks inside a cell become spaces). Read with exceljs's streaming reader, row by row (the
  * event loop is served between chunks), and stopped as soon as the sheet has more than `maxRows` rows below the
- * header: a workbook of 300,000 rows is refused after reading the first `maxRows`, never loaded whole.
+ * header: a workbook of 300,000 rows is refused after reading the first `maxRows`, never loaded whole. A zip
+ * inflates far beyond its size, so the text read is bounded too: a value beyond column XLSX_MAX_COLUMNS, or more
+ * than `maxChars` characters of values, is refused (empty, formatted cells far to the right are not values).
  */
-export async function xlsxToCsv(content: Buffer, maxRows = DEFAULT_TABLE_LIMITS.maxRows): Promise<TableText> {
+export async function xlsxToCsv(
+  content: Buffer,
+  maxRows = DEFAULT_TABLE_LIMITS.maxRows,
+  maxChars = DEFAULT_TABLE_LIMITS.maxBytes,
+): Promise<TableText> {
   const { default: ExcelJS } = await import('exceljs');
   const rows: string[][] = [];
   try {
@@ -278,14 +306,22 @@ export async function xlsxToCsv(content: Buffer, maxRows = DEFAULT_TABLE_LIMITS.
       entries: 'ignore',
     });
     let sheets = 0;
+    let chars = 0;
+    let wide: string | undefined;
     for await (const sheet of reader) {
       sheets++;
       for await (const row of sheet) {
         if (row.number - 1 > maxRows) return tooManyRows(maxRows);
         const cells: string[] = [];
-        row.eachCell({ includeEmpty: true }, (cell, col) => {
-          cells[col - 1] = valueText(cell.value, cell.numFmt).replace(/\r\n|[\r\n]/g, ' ');
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          const text = valueText(cell.value, cell.numFmt).replace(/\r\n|[\r\n]/g, ' ');
+          if (text === '') return;
+          if (col > XLSX_MAX_COLUMNS) wide ??= cell.address;
+          else cells[col - 1] = text;
+          chars += text.length + 1;
         });
+        if (wide) return tooWide(wide);
+        if (chars > maxChars) return tooMuchText(maxChars);
         rows[row.number - 1] = Array.from(cells, (c) => c ?? '');
       }
       break; // the first worksheet only
