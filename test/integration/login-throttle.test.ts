@@ -124,6 +124,39 @@ describe('login throttle', () => {
   });
 });
 
+describe('a password change checks the current password under the same throttle', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform({ demo: false });
+  });
+  afterAll(() => t?.close());
+
+  it('a stolen session guessing the current password: 5 checked, the rest 429 on currentPassword; the owner elsewhere still signs in', async () => {
+    await createUser(t, 'stolen.session');
+    const thief = '198.51.100.40';
+    const cookie = (await signIn(t.app, 'stolen.session', RIGHT, thief)).cookies.map((c) => `${c.name}=${c.value}`);
+    const change = (currentPassword: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        payload: { currentPassword, newPassword: 'Taken#Over-2026' },
+        headers: { cookie: cookie.join('; ') },
+        remoteAddress: thief,
+      } as InjectOptions);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => change(wrong(i))));
+    expect(statuses(answers)).toEqual({ 400: 5, 429: 25 });
+    const refused = answers.find((a) => a.statusCode === 429)!;
+    expect(refused.json().error).toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+      details: [expect.objectContaining({ path: 'currentPassword' })],
+    });
+    // even the right password is refused from there for now: the password is not changed
+    expect((await change(RIGHT)).statusCode).toBe(429);
+    // the owner, from another address, signs in with the password that still holds
+    expect((await signIn(t.app, 'stolen.session', RIGHT, '192.0.2.41')).statusCode).toBe(200);
+  });
+});
+
 describe('login throttle back-off (the service, on a clock of its own)', () => {
   let t: TestPlatform;
   let clock = Date.parse('2026-03-02T08:00:00Z');

@@ -101,7 +101,13 @@ export function identityRoutes(app: App, deps: IdentityRouteDeps): void {
       },
     },
     async (req, reply) => {
-      await identity.changePassword(req.principal, actorOf(req), req.body.currentPassword, req.body.newPassword);
+      await identity.changePassword(
+        req.principal,
+        actorOf(req),
+        req.body.currentPassword,
+        req.body.newPassword,
+        req.ip,
+      );
       return reply.status(204).send();
     },
   );

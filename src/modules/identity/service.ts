@@ -200,7 +200,7 @@ export class IdentityService {
   }
 
   /** Reserves the attempt on the account+client key, then the account key, all or nothing; else 429. */
-  private async reserveAttempt(keys: ReturnType<typeof throttleKeys>): Promise<void> {
+  private async reserveAttempt(keys: ReturnType<typeof throttleKeys>, path = 'username'): Promise<void> {
     const now = this.now();
     const limits: [string, number][] = [
       [keys.accountClient, this.policy.accountClientLimit],
@@ -233,7 +233,7 @@ export class IdentityService {
       wait,
       [
         {
-          path: 'username',
+          path,
           message: `请 ${wait} 秒后再试`,
           messageEn: `Retry after ${wait} s`,
           code: `RETRY_AFTER_${wait}`,
@@ -271,12 +271,27 @@ export class IdentityService {
     return userView(u);
   }
 
-  async changePassword(p: Principal, actor: Actor, current: string, next: string): Promise<void> {
+  /**
+   * Changes the signed-in user's password. The current password is checked under the sign-in throttle (same keys,
+   * reserved before hashing): a stolen session cannot guess it faster than a sign-in could, then lock the owner out.
+   */
+  async changePassword(p: Principal, actor: Actor, current: string, next: string, client = ''): Promise<void> {
     if (p.kind !== 'user') throw AppError.forbidden();
     const u = await store.userById(this.db, p.userId);
-    if (!u || !(await verifyPassword(current, u.passwordHash))) {
+    if (!u) throw AppError.unauthenticated();
+    const keys = throttleKeys(u.id, client.slice(0, 100));
+    await this.reserveAttempt(keys, 'currentPassword');
+    let ok = false;
+    try {
+      ok = await verifyPassword(current, u.passwordHash);
+    } finally {
+      if (!ok) await this.loginFailed(keys, client);
+    }
+    if (!ok) {
       throw AppError.field('currentPassword', '当前密码不正确', 'The current password is wrong', 'BAD_CREDENTIALS');
     }
+    await throttleStore.succeed(this.db, keys.accountClient, this.now(), this.policy);
+    await throttleStore.succeed(this.db, keys.account, this.now(), this.policy);
     weakPassword('newPassword', next);
     const passwordHash = await hashPassword(next);
     await this.db.transaction(async (tx) => {
