@@ -119,7 +119,8 @@ browserSuite('信用管理 and names in the console (Chromium)', () => {
       .poll(async () => await detail.getByTestId('credit-standing-level').getAttribute('data-level'))
       .toBe('certified');
     await expect.poll(() => detail.getByTestId('credit-history').locator('tr.ant-table-row').count()).toBe(2);
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-close').click();
+    await detail.waitFor({ state: 'hidden' });
     await expect
       .poll(async () => await row(1).getByTestId('credit-row-level').getAttribute('data-level'))
       .toBe('certified');
