@@ -6,6 +6,11 @@
  *    CONCURRENCY clients, each message schema-checked, filing-checked, stored and answered with its receipts.
  * 2. Latency: single-order messages (a probe stream) while 100-order messages run at half the measured rate.
  *
+ * 3. The raw limit, in the same run: the database's own rate for the rows one order writes (an order row of about
+ *    2 KB, two item rows, one receipt row, each with its primary key and one secondary index), inserted by
+ *    CONCURRENCY connections (PGlite: its one connection) in transactions of 100 orders, as `unnest` arrays. The
+ *    intake figure over this one is the ratio to track: the machine is shared, the ratio holds.
+ *
  * The figures go to docs/benchmarks.md by hand, with the machine and date.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -85,6 +90,79 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+/** The raw limit (see the header): orders/s the database itself takes for the rows one order writes. */
+async function rawLimit(databaseUrl: string | undefined, seconds = 10): Promise<number> {
+  const ddl = [
+    'create table raw_orders (id bigserial primary key, k text not null, body text not null)',
+    'create index on raw_orders (k)',
+    'create table raw_items (id bigserial primary key, order_k text not null, g int not null, body text not null)',
+    'create index on raw_items (order_k)',
+    'create table raw_receipts (id bigserial primary key, k text not null, status text not null, at timestamptz not null default now())',
+    'create index on raw_receipts (k)',
+  ];
+  const body = 'x'.repeat(2000);
+  const item = 'y'.repeat(200);
+  const tx = (batch: number) => {
+    const keys = Array.from({ length: ORDERS_PER_MESSAGE }, (_, i) => `raw-${batch}-${i}`);
+    return {
+      keys,
+      statements: [
+        ['insert into raw_orders (k, body) select k, $2 from unnest($1::text[]) k', [keys, body]],
+        [
+          'insert into raw_items (order_k, g, body) select k, g, $2 from unnest($1::text[]) k, generate_series(1, 2) g',
+          [keys, item],
+        ],
+        ["insert into raw_receipts (k, status) select k, '2' from unnest($1::text[]) k", [keys]],
+      ] as [string, unknown[]][],
+    };
+  };
+  let batch = 0;
+  let orders = 0;
+  const until = performance.now() + seconds * 1000;
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+    for (const d of ddl) await pool.query(d);
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        const c = await pool.connect();
+        try {
+          while (performance.now() < until) {
+            const { statements } = tx(batch++);
+            await c.query('begin');
+            for (const [sql, params] of statements) await c.query(sql, params);
+            await c.query('commit');
+            orders += ORDERS_PER_MESSAGE;
+          }
+        } finally {
+          c.release();
+        }
+      }),
+    );
+    const rate = orders / ((performance.now() - t0) / 1000);
+    await pool.end();
+    return rate;
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dir = mkdtempSync(join(tmpdir(), 'cbec-bench-raw-'));
+  const db = new PGlite(join(dir, 'pglite'));
+  try {
+    for (const d of ddl) await db.query(d);
+    const t0 = performance.now();
+    while (performance.now() < until) {
+      const { statements } = tx(batch++);
+      await db.transaction(async (t) => {
+        for (const [sql, params] of statements) await t.query(sql, params);
+      });
+      orders += ORDERS_PER_MESSAGE;
+    }
+    return orders / ((performance.now() - t0) / 1000);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'cbec-bench-'));
   let dbName: string | null = null;
@@ -109,6 +187,7 @@ async function main() {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const { url, proc, out } = await startServer(env);
+  let ordersPerSecond = 0;
   try {
     const key = await apiKey(url, 'ebp.demo', 'Demo@2026!', PARTIES.ebp);
     console.log(
@@ -132,7 +211,7 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    const ordersPerSecond = (MESSAGES * ORDERS_PER_MESSAGE) / seconds;
+    ordersPerSecond = (MESSAGES * ORDERS_PER_MESSAGE) / seconds;
     lat.sort((a, b) => a - b);
     console.log(
       `  ${ordersPerSecond.toFixed(0)} orders/s (${(MESSAGES / seconds).toFixed(1)} messages/s); message latency p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms`,
@@ -170,6 +249,11 @@ async function main() {
     const code = await new Promise((r) => proc.once('exit', (c, sig) => r(c ?? sig)));
     if (code !== 0) console.log(`server exit ${code}:\n${out().slice(-2000)}`);
     rmSync(dataDir, { recursive: true, force: true });
+    // the raw limit, after the server has stopped (in a database of its own on PostgreSQL)
+    const raw = await rawLimit(databaseUrl);
+    console.log(
+      `raw limit: ${raw.toFixed(0)} orders/s (the database alone: 4 rows an order, 100 orders a transaction); intake ${ordersPerSecond.toFixed(0)} orders/s = ${((100 * ordersPerSecond) / raw).toFixed(1)} % of it`,
+    );
     if (dbName && process.env.DATABASE_URL) {
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await c.connect();

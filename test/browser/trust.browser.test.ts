@@ -134,9 +134,15 @@ browserSuite('trust pages in Chromium (delegations; certificates: pending → ap
     // end it: a reason is required
     await orders.getByTestId('delegation-end').click();
     const endModal = ebp.locator('.ant-modal-content', { hasText: '终止对' });
-    await endModal.waitFor();
-    await ebp.getByTestId('delegation-end-submit').click();
-    expect(await fieldError(ebp, 'delegationEnd_reason').textContent()).toBe('请填写终止理由');
+    await endModal.locator('#delegationEnd_reason').waitFor(); // the form is mounted (the modal opens animated)
+    const reasonError = fieldError(ebp, 'delegationEnd_reason');
+    await expect
+      .poll(async () => {
+        if ((await reasonError.count()) === 0) await ebp.getByTestId('delegation-end-submit').click();
+        return reasonError.count();
+      })
+      .toBe(1);
+    expect(await reasonError.textContent()).toBe('请填写终止理由');
     await endModal.locator('#delegationEnd_reason').fill('快件业务改由自营物流申报');
     await ebp.getByTestId('delegation-end-submit').click();
     await endModal.waitFor({ state: 'hidden' });
