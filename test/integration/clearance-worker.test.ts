@@ -82,11 +82,24 @@ describe('clearance worker process', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(status, out).toBe('released');
-      const receipts = rowsOf<{ return_status: string }>(
-        await t.p.dbh.db.execute(sql`select return_status from decl_receipts
+      // each receipt goes to the list's declarer (the logistics firm, its declaring unit) and to the e-commerce
+      // enterprise the list names: one row per recipient
+      const receipts = rowsOf<{ return_status: string; recipient_uscc: string }>(
+        await t.p.dbh.db.execute(sql`select return_status, recipient_uscc from decl_receipts
           where type = 'CEB622Message' and business_key like ${`%|${orderNo}`} order by seq`),
       );
-      expect(receipts.map((r) => r.return_status)).toEqual(['2', '120', '399', '800']);
+      const recipients = [...new Set(receipts.map((r) => r.recipient_uscc))];
+      expect(recipients).toHaveLength(2);
+      expect(recipients).toContain(PARTIES.logistics);
+      for (const uscc of recipients) {
+        expect(receipts.filter((r) => r.recipient_uscc === uscc).map((r) => r.return_status)).toEqual([
+          '2',
+          '120',
+          '399',
+          '800',
+        ]);
+      }
+      expect(receipts).toHaveLength(8);
     }, 60_000);
   });
 });
