@@ -176,8 +176,15 @@ describe.skipIf(!process.env.DATABASE_URL)('a platform on PostgreSQL through an 
 
   afterAll(async () => {
     await proxy?.set('forward');
-    await app?.close();
-    await p?.close();
+    // Shutdown after the outage once took over 120 s under CI load (not reproduced on an idle machine): bounded here
+    // and reported, so that the database is still dropped; the finding is in issue 8's closing note.
+    const bounded = (what: string, work: Promise<unknown> | undefined) =>
+      Promise.race([
+        work,
+        new Promise((r) => setTimeout(r, 20_000)).then(() => console.warn(`${what}: still closing after 20 s`)),
+      ]);
+    await bounded('app.close', app?.close());
+    await bounded('platform.close', p?.close());
     await proxy?.close();
     const admin = new pg.Client({ connectionString: base.toString() });
     await admin.connect();
