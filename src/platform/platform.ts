@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Decimal } from '../kernel/money.js';
 import { clearanceListRoutes } from '../modules/clearance/lists-routes.js';
+import { customsParam } from '../modules/clearance/reference-kinds.js';
 import { ReferenceTables } from '../modules/clearance/reference-tables.js';
 import { clearanceRoutes } from '../modules/clearance/routes.js';
 import { ClearanceService } from '../modules/clearance/service.js';
@@ -21,6 +22,8 @@ import { signatureCheck } from '../modules/declaration/signature-check.js';
 import { registerWebhooks } from '../modules/declaration/webhook-routes.js';
 import { WEBHOOK_KEY_PURPOSE } from '../modules/declaration/webhooks.js';
 import { enterpriseNameRoutes } from '../modules/filing/name-routes.js';
+import { overseasWarehouseRoutes } from '../modules/filing/overseas-warehouse-routes.js';
+import { OverseasWarehouses } from '../modules/filing/overseas-warehouses.js';
 import { filingRoutes } from '../modules/filing/routes.js';
 import { FilingService } from '../modules/filing/service.js';
 import { trustRoutes } from '../modules/filing/trust-routes.js';
@@ -65,6 +68,8 @@ export type Platform = {
   declaration: DeclarationService;
   /** Delegations (委托关系): who may declare which message kinds for whom. */
   delegations: DelegationService;
+  /** Overseas warehouses (海外仓备案): where 9810 exports go. */
+  warehouses: OverseasWarehouses;
   /**
    * The reference tables (rates, positive list, exchange rates, customs codes, holidays), stored in the database and
    * seeded on first start from CBEC_TABLES_DIR or the labelled samples; `tables.current()` is the set in force.
@@ -123,6 +128,12 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       limits: config.tableLimits,
     });
     await tables.init();
+    const warehouses = new OverseasWarehouses(
+      dbh.db,
+      audit,
+      filing,
+      (code, on) => customsParam(tables.current().params, 'country', code, on) !== null,
+    );
     const parsePool = new ParsePool(config.parseWorkers);
     const declaration = new DeclarationService(dbh.db, pi, filing, signatureCheck(filing), parsePool, {
       acceptUnsignedJson: config.jsonDeclarations === 'accept',
@@ -185,6 +196,7 @@ export async function createPlatform(config: Config, opts: { memory?: boolean; l
       credit,
       declaration,
       delegations,
+      warehouses,
       clearance,
       gateway,
       tables,
@@ -354,6 +366,7 @@ export async function createApp(p: Platform, opts: { strictResponses?: boolean }
   filingRoutes(app, p.filing);
   trustRoutes(app, p.filing);
   delegationRoutes(app, p.delegations);
+  overseasWarehouseRoutes(app, p.warehouses);
   enterpriseNameRoutes(app, p.filing);
   creditRoutes(app, p.credit, {
     isUsccException: p.filing.isUsccException,

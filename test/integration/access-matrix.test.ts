@@ -284,6 +284,40 @@ const POLICY: Record<string, Policy> = {
     }),
   },
 
+  // Overseas warehouses (海外仓备案): the operator's users and every officer read its filings, its administrator
+  // files and withdraws them; officers and the admin search every filing.
+  'GET /api/v1/overseas-warehouses': {
+    access: ['platform_admin', ...OFFICERS],
+    req: () => ({ url: '/api/v1/overseas-warehouses?pageSize=1' }),
+  },
+  'GET /api/v1/enterprises/:uscc/overseas-warehouses': {
+    access: [...PEOPLE, 'api_key'],
+    req: (_c, uscc) => ({ url: `/api/v1/enterprises/${uscc}/overseas-warehouses` }),
+  },
+  'POST /api/v1/enterprises/:uscc/overseas-warehouses': {
+    access: ['enterprise_admin'],
+    // China (142) is not overseas: a 400 after authorisation, nothing filed.
+    req: (_c, uscc) => ({
+      url: `/api/v1/enterprises/${uscc}/overseas-warehouses`,
+      payload: {
+        nameCn: '矩阵仓',
+        country: '142',
+        address: 'Matrix Road 1',
+        areaM2: '100',
+        goodsCategories: ['84'],
+        validFrom: '2026-12-01',
+        validTo: '2027-12-01',
+      },
+    }),
+  },
+  'POST /api/v1/enterprises/:uscc/overseas-warehouses/:id/withdrawal': {
+    access: ['enterprise_admin'],
+    req: (_c, uscc) => ({
+      url: `/api/v1/enterprises/${uscc}/overseas-warehouses/${randomUUID()}/withdrawal`,
+      payload: { reason: '矩阵' },
+    }),
+  },
+
   'POST /api/v1/messages': {
     access: DECLARANTS,
     // An unknown message type: a 400 format receipt after authorisation.

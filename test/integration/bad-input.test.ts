@@ -480,6 +480,62 @@ describe('bad input', () => {
       expectError(revoke, 400, 'VALIDATION_FAILED');
     });
 
+    it('bad overseas-warehouse filings → 400 naming each field, in the error shape; nothing filed', async () => {
+      const uscc0 = t.report.demo?.enterprises[0]?.uscc as string;
+      const url = `/api/v1/enterprises/${uscc0}/overseas-warehouses`;
+      const bad = await post(
+        url,
+        {
+          nameCn: '',
+          country: 'USA',
+          address: 'x',
+          areaM2: '1e3',
+          goodsCategories: ['8471x'],
+          validFrom: '2026-13-01',
+          validTo: 'later',
+        },
+        { cookie: ebp },
+      );
+      expect(paths(expectError(bad, 400, 'VALIDATION_FAILED'))).toEqual(
+        expect.arrayContaining(['nameCn', 'country', 'goodsCategories.0', 'validFrom', 'validTo']),
+      );
+      // past the schema: each rule of the filing on its field, with a bilingual reason and a code
+      const file = (over: Record<string, unknown>) =>
+        post(
+          url,
+          {
+            nameCn: '测试仓',
+            country: '502',
+            address: '1 Warehouse Way',
+            areaM2: '1200.50',
+            goodsCategories: ['84'],
+            validFrom: '2026-12-01',
+            validTo: '2027-11-30',
+            ...over,
+          },
+          { cookie: ebp },
+        );
+      expect(expectError(await file({ country: '999' }), 400, 'VALIDATION_FAILED')[0]).toMatchObject({
+        path: 'country',
+        code: 'UNKNOWN_COUNTRY',
+      });
+      expect(expectError(await file({ areaM2: '0' }), 400, 'VALIDATION_FAILED')[0]).toMatchObject({ code: 'BAD_AREA' });
+      expect(expectError(await file({ goodsCategories: ['77'] }), 400, 'VALIDATION_FAILED')[0]).toMatchObject({
+        path: 'goodsCategories.0',
+        code: 'BAD_CATEGORY',
+      });
+      expect(expectError(await file({ validTo: '2036-01-01' }), 400, 'VALIDATION_FAILED')[0]).toMatchObject({
+        code: 'BAD_PERIOD',
+      });
+      const list = await t.app.inject({ method: 'GET', url, headers: { cookie: ebp } });
+      expect(list.json().total).toBe(0);
+      expectError(
+        await post(`${url}/${crypto.randomUUID()}/withdrawal`, { reason: '' }, { cookie: ebp }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
+
     it('bad certificates, CAs and CRLs → 4xx in the error shape, never a 500', async () => {
       const requests: InjectOptions[] = [
         { method: 'POST', url: '/api/v1/trust/cas', payload: { certificate: '-'.repeat(200), label: 'x' } },

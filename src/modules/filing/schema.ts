@@ -1,10 +1,13 @@
 import {
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
+  serial,
   text,
   timestamp,
   uniqueIndex,
@@ -162,4 +165,37 @@ export const caRevocations = pgTable(
     loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('ca_revocations_uq').on(t.caId, t.serialHex)],
+);
+
+/**
+ * Overseas warehouses (海外仓) filed by their operators (an overseas-warehouse enterprise, or an exporter's own):
+ * where 9810 exports go. Never changed in place: a filing is withdrawn and a new one made.
+ */
+export const overseasWarehouses = pgTable(
+  'overseas_warehouses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The platform's number; the code shown is `OW` and six digits of it. */
+    no: serial('no').notNull(),
+    operatorUscc: varchar('operator_uscc', { length: 18 }).notNull(),
+    nameCn: varchar('name_cn', { length: 200 }).notNull(),
+    /** Customs country code (JGS-20). */
+    country: varchar('country', { length: 3 }).notNull(),
+    address: varchar('address', { length: 500 }).notNull(),
+    areaM2: numeric('area_m2', { precision: 11, scale: 2 }).notNull(),
+    /** HS chapters or headings of the goods it serves. */
+    goodsCategories: text('goods_categories').array().notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }).notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The first day it no longer counts (Asia/Shanghai), and why. */
+    withdrawnOn: date('withdrawn_on', { mode: 'string' }),
+    withdrawnBy: uuid('withdrawn_by'),
+    withdrawReason: text('withdraw_reason'),
+  },
+  (t) => [
+    uniqueIndex('overseas_warehouses_no_uq').on(t.no),
+    index('overseas_warehouses_operator_idx').on(t.operatorUscc),
+  ],
 );

@@ -21,6 +21,7 @@ import {
   enterpriseCertificates,
   enterpriseEvents,
   enterprises,
+  overseasWarehouses,
   trustedCas,
   trustedZones,
   usccExceptions,
@@ -30,6 +31,7 @@ export type EnterpriseRow = typeof enterprises.$inferSelect;
 export type CertificateRow = typeof enterpriseCertificates.$inferSelect;
 export type TrustedCaRow = typeof trustedCas.$inferSelect;
 export type EnterpriseEventRow = typeof enterpriseEvents.$inferSelect;
+export type OverseasWarehouseRow = typeof overseasWarehouses.$inferSelect;
 
 export type EnterpriseFilter = {
   status?: FilingStatus[];
@@ -282,4 +284,53 @@ export const filingStore = {
   exceptions: (q: Queryable) => q.select().from(usccExceptions).orderBy(asc(usccExceptions.uscc)),
   addException: (q: Queryable, v: typeof usccExceptions.$inferInsert) =>
     q.insert(usccExceptions).values(v).onConflictDoNothing(),
+};
+
+/** Overseas warehouses (海外仓). */
+export const warehouseStore = {
+  insert: async (q: Queryable, v: typeof overseasWarehouses.$inferInsert) =>
+    (await q.insert(overseasWarehouses).values(v).returning())[0] as OverseasWarehouseRow,
+  byId: async (q: Queryable, id: string, forUpdate = false) => {
+    const base = q.select().from(overseasWarehouses).where(eq(overseasWarehouses.id, id));
+    return (await (forUpdate ? base.for('update') : base))[0];
+  },
+  byNo: async (q: Queryable, no: number) =>
+    (await q.select().from(overseasWarehouses).where(eq(overseasWarehouses.no, no)))[0],
+  /** A page of the filter's warehouses, newest first, with the filter's count. */
+  list: async (q: Queryable, f: { operatorUscc?: string; country?: string; page: number; pageSize: number }) => {
+    const where = and(
+      f.operatorUscc ? eq(overseasWarehouses.operatorUscc, f.operatorUscc) : undefined,
+      f.country ? eq(overseasWarehouses.country, f.country) : undefined,
+    );
+    const rows = await q
+      .select()
+      .from(overseasWarehouses)
+      .where(where)
+      .orderBy(desc(overseasWarehouses.no))
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize);
+    const [total] = await q.select({ n: count() }).from(overseasWarehouses).where(where);
+    return { rows, total: total?.n ?? 0 };
+  },
+  /** The operator's warehouses in a country whose period covers the date and not withdrawn by then. */
+  validOn: (q: Queryable, operators: string[], country: string, on: string) =>
+    q
+      .select()
+      .from(overseasWarehouses)
+      .where(
+        and(
+          inArray(overseasWarehouses.operatorUscc, operators),
+          eq(overseasWarehouses.country, country),
+          sql`${overseasWarehouses.validFrom} <= ${on} and ${overseasWarehouses.validTo} >= ${on}`,
+          or(isNull(overseasWarehouses.withdrawnOn), sql`${overseasWarehouses.withdrawnOn} > ${on}`),
+        ),
+      ),
+  withdraw: async (q: Queryable, id: string, v: { on: string; by: string | null; reason: string }) =>
+    (
+      await q
+        .update(overseasWarehouses)
+        .set({ withdrawnOn: v.on, withdrawnBy: v.by, withdrawReason: v.reason })
+        .where(and(eq(overseasWarehouses.id, id), isNull(overseasWarehouses.withdrawnOn)))
+        .returning()
+    )[0],
 };

@@ -79,6 +79,10 @@ export const AUDIT_DOMAINS = {
   'delegation.created': ['customs', 'commerce'],
   'delegation.revoked': ['customs', 'commerce'],
   'delegation.renounced': ['customs', 'commerce'],
+  // overseas warehouses (海外仓备案): where 9810 exports go; customs supervises them, commerce runs the zone's
+  // overseas-warehouse programme ("海外仓")
+  'overseas-warehouse.filed': ['customs', 'commerce'],
+  'overseas-warehouse.withdrawn': ['customs', 'commerce'],
   // credit (海关企业信用)
   'credit.recorded': ['customs', 'commerce'],
   // reference tables (参数表)
