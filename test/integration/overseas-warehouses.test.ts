@@ -28,9 +28,11 @@ describe('overseas warehouses (海外仓备案)', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
-    [ebc, pay, ebp, customs, commerce] = await Promise.all(
-      ['ebc.demo', 'pay.demo', 'ebp.demo', 'customs.demo', 'commerce.demo'].map((u) => login(t.app, u)),
-    );
+    ebc = await login(t.app, 'ebc.demo');
+    pay = await login(t.app, 'pay.demo');
+    ebp = await login(t.app, 'ebp.demo');
+    customs = await login(t.app, 'customs.demo');
+    commerce = await login(t.app, 'commerce.demo');
   });
   afterAll(() => t.close());
 
