@@ -252,7 +252,7 @@ export function exampleNumbers(orderNo: string) {
  * shape customs gives (customs code, year, I or E, nine digits). The real one is in the list's receipt (CEB622 or
  * CEB604 invtNo): give it with --invt-no.
  */
-export const PLACEHOLDER_INVT_NO = { import: '73012026I000000001', export: '73012026E000000001' } as const;
+export const PLACEHOLDER_INVT_NO = { import: '73012026I999999999', export: '73012026E999999999' } as const;
 
 const TIME = { order: '20261128093000', pay: '20261128093100', ship: '20261128093200', list: '20261128093300' };
 const CUSTOMS = '7301';
