@@ -390,56 +390,61 @@ ceb
 ceb
   .command('example')
   .description(
-    'Print a valid example message for the demo enterprises (not an official sample): order, payment, waybill or ' +
-      'list, all of one order; a list (CEB621) in XML must be signed (--sign-key/--sign-cert) or printed --json',
+    'Print a valid example message for the demo enterprises (not an official sample): any data message of either ' +
+      'flow by its type (CEB311 … CEB215) or short name (order, payment, waybill, list …), declared by the demo ' +
+      'enterprise the standard names; the messages of one --order-no agree with each other. A message whose XSD ' +
+      'requires a signature (CEB621, 623, 625, 711) is printed unsigned: sign it with `cbec-zone ceb sign FILE`',
   )
-  .argument('<kind>', 'order (CEB311) | payment (CEB411) | waybill (CEB511) | list (CEB621)')
+  .argument('<type>', 'CEB311 | CEB411 | CEB511 | CEB621 | … | CEB215, or order | payment | waybill | list | …')
   .option('--order-no <no>', 'the order number', `DEMO-${Date.now()}`)
+  .option('--invt-no <no>', "the list's number (清单编号, from its receipt) for cancellations, returns and summaries")
   .option('--json', 'the JSON form instead of XML')
   .option('--sign-key <file>', 'sign the message with this private key (PEM, SM2 or RSA), e.g. a list')
   .option('--sign-cert <file>', 'the certificate of --sign-key (PEM or DER)')
-  .action(async (kind: string, o: { orderNo: string; json?: boolean; signKey?: string; signCert?: string }) => {
-    const ex = await import('./modules/declaration/examples.js');
-    if (!ex.isExampleKind(kind)) {
-      throw new AppError(
-        400,
-        'UNKNOWN_EXAMPLE_KIND',
-        `未知的示例报文种类 "${kind}"，可选：${ex.EXAMPLE_KINDS_TEXT}`,
-        `unknown example kind "${kind}"; the kinds are: ${ex.EXAMPLE_KINDS_TEXT}`,
-      );
-    }
-    if (!o.signKey !== !o.signCert) {
-      throw new AppError(
-        400,
-        'SIGNING_KEY',
-        '--sign-key 与 --sign-cert 须同时给出',
-        'give --sign-key and --sign-cert together',
-      );
-    }
-    const m = ex.exampleMessage(kind, o.orderNo);
-    if (o.json) {
-      process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
-      return;
-    }
-    const { buildCeb } = await import('./modules/declaration/ceb/codec.js');
-    const { buildCebUnsigned, signatureRequired } = await import('./modules/declaration/signature/sign-message.js');
-    const { loadTransferNodeKey } = await import('./modules/gateway/connected.js');
-    if (!o.signKey || !o.signCert) {
-      if (signatureRequired(m.type)) {
+  .action(
+    async (
+      name: string,
+      o: { orderNo: string; invtNo?: string; json?: boolean; signKey?: string; signCert?: string },
+    ) => {
+      const ex = await import('./modules/declaration/examples.js');
+      const type = ex.exampleType(name);
+      if (!type) {
         throw new AppError(
           400,
-          'SIGNATURE_REQUIRED',
-          `${m.type} 的 XML 须加签：请给出 --sign-key 与 --sign-cert（已在备案中登记的证书），或用 --json 打印 JSON 形式`,
-          `${m.type} in XML must be signed: give --sign-key and --sign-cert (a certificate registered with the filing), ` +
-            'or print the JSON form with --json',
+          'UNKNOWN_EXAMPLE_KIND',
+          `未知的示例报文种类 "${name}"，可选：${ex.EXAMPLE_TYPES_TEXT}`,
+          `unknown example type "${name}"; the types are: ${ex.EXAMPLE_TYPES_TEXT}`,
         );
       }
-      process.stdout.write(buildCeb(m));
-      return;
-    }
-    const { signCeb } = await import('./modules/declaration/signature/xmldsig.js');
-    process.stdout.write(signCeb(buildCebUnsigned(m), loadTransferNodeKey(o.signKey, o.signCert)));
-  });
+      if (!o.signKey !== !o.signCert) {
+        throw new AppError(
+          400,
+          'SIGNING_KEY',
+          '--sign-key 与 --sign-cert 须同时给出',
+          'give --sign-key and --sign-cert together',
+        );
+      }
+      const m = ex.exampleMessage(type, o.orderNo, o.invtNo);
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+        return;
+      }
+      const { buildCebUnsigned, signatureRequired } = await import('./modules/declaration/signature/sign-message.js');
+      if (!o.signKey || !o.signCert) {
+        process.stdout.write(buildCebUnsigned(m));
+        if (signatureRequired(m.type)) {
+          console.error(
+            `${m.type} 须加签后申报：cbec-zone ceb sign FILE（${m.baseTransfer?.copCode} 的演示密钥）/ ` +
+              `must be signed before it is declared: cbec-zone ceb sign FILE (the DEMO key of ${m.baseTransfer?.copCode})`,
+          );
+        }
+        return;
+      }
+      const { loadTransferNodeKey } = await import('./modules/gateway/connected.js');
+      const { signCeb } = await import('./modules/declaration/signature/xmldsig.js');
+      process.stdout.write(signCeb(buildCebUnsigned(m), loadTransferNodeKey(o.signKey, o.signCert)));
+    },
+  );
 ceb
   .command('convert')
   .description('Print a CEB message in the other form (XML ⇄ JSON) on standard output')
@@ -459,27 +464,46 @@ ceb
 ceb
   .command('sign')
   .description(
-    'Sign a CEB message (XML or JSON; - for standard input) with an SM2 or RSA key and its certificate and print the ' +
-      "signed XML (enveloped XML-DSig, SM2-SM3 by default); --demo USCC uses a demo enterprise's DEMO key (tables/demo-pki)",
+    'Sign a CEB message (XML or JSON; - for standard input) and print the signed XML (enveloped XML-DSig, SM2-SM3): ' +
+      "by default with its declarer's DEMO key (the BaseTransfer copCode's key and certificate from tables/demo-pki, " +
+      'issued by the demo CA: for trying the platform, never for production); --key/--cert for a real key, --demo ' +
+      'USCC for another demo enterprise',
   )
   .argument('<file>')
+  .option('--out <file>', 'write the signed XML to this file instead of standard output')
   .option('--key <file>', 'the private key (PEM)')
   .option('--cert <file>', 'its certificate (PEM or DER)')
-  .option('--demo <uscc>', "a demo enterprise's demo key and certificate")
-  .action(async (file: string, o: { key?: string; cert?: string; demo?: string }) => {
-    const { readSignable, signFile } = await import('./modules/declaration/check.js');
+  .option('--demo <uscc>', "a demo enterprise's demo key and certificate (default: the declarer's)")
+  .action(async (file: string, o: { out?: string; key?: string; cert?: string; demo?: string }) => {
+    const { readSignable, signFile, declarerOf } = await import('./modules/declaration/check.js');
     const input = await readSignable(file === '-' ? 0 : file);
     let key: import('./modules/declaration/signature/xmldsig.js').CebSigningKey | null = null;
-    if (o.demo) {
-      const { demoSigningKey } = await import('./platform/demo-pki.js');
-      key = demoSigningKey(o.demo);
-      if (!key)
-        throw AppError.field('--demo', `没有 ${o.demo} 的演示密钥`, `no demo key for ${o.demo} (tables/demo-pki)`);
-    } else if (o.key && o.cert) {
+    if (o.key || o.cert) {
+      if (!o.key || !o.cert)
+        throw AppError.field('--key', '请同时给出 --key 与 --cert', 'give --key and --cert together');
       const { loadTransferNodeKey } = await import('./modules/gateway/connected.js');
       key = loadTransferNodeKey(o.key, o.cert);
     } else {
-      throw AppError.field('--key', '请给出 --key 与 --cert，或 --demo', 'give --key and --cert, or --demo');
+      const uscc = o.demo ?? declarerOf(input);
+      if (!uscc) {
+        throw AppError.field(
+          'copCode',
+          '报文没有传输企业代码（BaseTransfer copCode）：无法确定申报企业的演示密钥，请给出 --demo 或 --key 与 --cert',
+          'the message names no declarer (BaseTransfer copCode): give --demo USCC, or --key and --cert',
+        );
+      }
+      const { demoSigningKey } = await import('./platform/demo-pki.js');
+      key = demoSigningKey(uscc);
+      if (!key)
+        throw AppError.field(
+          o.demo ? '--demo' : 'copCode',
+          `${uscc} 没有演示密钥（tables/demo-pki 只有演示企业的）：请用 --key 与 --cert 给出其签名密钥`,
+          `${uscc} has no demo key (tables/demo-pki holds the demo enterprises' only): give its key with --key and --cert`,
+        );
+      console.error(
+        `警告：用 ${uscc} 的演示密钥签名（演示 CA 签发，仅供试用，切勿用于生产）/ ` +
+          `WARNING: signed with the DEMO key of ${uscc} (issued by the demo CA): for trying the platform, never for production`,
+      );
     }
     const r = signFile(input, key);
     if (!r.ok) {
@@ -487,7 +511,8 @@ ceb
       process.exitCode = 1;
       return;
     }
-    process.stdout.write(r.output);
+    if (o.out) await writeFile(o.out, r.output);
+    else process.stdout.write(r.output);
   });
 
 const trust = program

@@ -38,7 +38,7 @@ const DEMO_ENTERPRISES: { nameCn: string; nameEn: string; roles: FilingRole[]; u
     nameCn: '【演示】西部跨境支付服务有限公司',
     nameEn: '[DEMO] Western Cross-border Payment Services Co., Ltd.',
     roles: ['payment'],
-    user: 'pay.demo',
+    user: 'payment.demo',
   },
   {
     nameCn: '【演示】兰州国际陆港物流有限公司',

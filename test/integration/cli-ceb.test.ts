@@ -4,9 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCeb } from '../../src/modules/declaration/ceb/codec.js';
+import type { CebMessageType } from '../../src/modules/declaration/ceb/definitions.generated.js';
 import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
+import { signFile } from '../../src/modules/declaration/check.js';
+import {
+  EXAMPLE_TYPES,
+  EXAMPLES,
+  type ExampleType,
+  exampleDeclarer,
+  exampleMessage,
+  exampleType,
+  PARTIES,
+} from '../../src/modules/declaration/examples.js';
+import { parseDeclaration } from '../../src/modules/declaration/parse.js';
 import { formatReceiptXml } from '../../src/modules/declaration/routes.js';
-import { PARTIES } from '../support/ceb.js';
+import { buildCebUnsigned, signatureRequired } from '../../src/modules/declaration/signature/sign-message.js';
+import { verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
+import { demoSigningKey } from '../../src/platform/demo-pki.js';
 import { makeSm2Signer } from '../support/certs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -56,26 +70,67 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb', () => {
 });
 
 /**
- * `cbec-zone ceb example KIND`: the README tour's messages (order CEB311, payment CEB411, waybill CEB511, list CEB621
- * — 清单 is "list" in this code base's English); an unknown kind is an error naming the kinds, never a silent order.
+ * `cbec-zone ceb example TYPE`: every data message of both flows (the README tour's messages), by its type or short
+ * name; each valid against the official XSD (a type whose XSD requires a signature once `ceb sign` signed it with its
+ * declarer's DEMO key) and in the JSON form the hub reads; an unknown type is an error naming the types, never a
+ * silent order.
  */
 describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb example', () => {
-  it.each([
-    ['order', 'CEB311Message'],
-    ['payment', 'CEB411Message'],
-    ['waybill', 'CEB511Message'],
-  ])('%s prints a %s that ceb check accepts', (kind, type) => {
-    const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
-    const r = run('ceb', 'example', kind, '--order-no', 'TOUR-0001');
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`<ceb:${type}`);
-    expect(r.stdout).toContain('TOUR-0001');
-    writeFileSync(join(dir, 'm.xml'), r.stdout);
-    const checked = run('ceb', 'check', join(dir, 'm.xml'));
-    expect(checked.stdout, checked.stdout).toContain(`${type} records=1 ACCEPTED`);
+  const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
+
+  it.each(EXAMPLE_TYPES)('%s: XML valid against the official XSD, declared by its demo party', (t) => {
+    const type = `${t}Message` as CebMessageType;
+    // what the command prints (the same functions), signed as `ceb sign` signs it where its XSD requires it
+    let xml = buildCebUnsigned(exampleMessage(t, 'TOUR-0001'));
+    if (signatureRequired(type)) {
+      expect(xml).not.toContain('Signature');
+      const key = demoSigningKey(exampleDeclarer(t).uscc);
+      expect(key, `${t}: its declarer has a demo key`).not.toBeNull();
+      const r = signFile(Buffer.from(xml), key!);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      xml = r.output;
+      const v = verifyCeb(xml, { expectedSigner: { uscc: exampleDeclarer(t).uscc } });
+      expect(v.ok, JSON.stringify(v)).toBe(true);
+    }
+    expect(validateCebXml(xml, type)).toEqual([]);
+    const parsed = parseDeclaration(Buffer.from(xml), 'xml');
+    expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
+    expect(xml).toContain(`<ceb:copCode>${exampleDeclarer(t).uscc}</ceb:copCode>`);
   });
 
-  it('list prints the CEB621 of the same order and waybill (JSON form: no signature needed)', () => {
+  it.each(['CEB311', 'CEB621', 'CEB303', 'CEB603', 'CEB711'] as const)(
+    'the command prints %s (unsigned where its XSD requires a signature, with the way to sign it); ceb sign signs it',
+    (t) => {
+      const type = `${t}Message` as CebMessageType;
+      const r = run('ceb', 'example', t, '--order-no', 'TOUR-0001');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`<ceb:${type}`);
+      expect(r.stdout).toContain('TOUR-0001');
+      if (!signatureRequired(type)) {
+        expect(r.stderr).toBe('');
+        expect(validateCebXml(r.stdout, type)).toEqual([]);
+        return;
+      }
+      expect(r.stdout).not.toContain('Signature');
+      expect(r.stderr).toContain('cbec-zone ceb sign FILE');
+      writeFileSync(join(dir, `${t}.xml`), r.stdout);
+      const s = run('ceb', 'sign', join(dir, `${t}.xml`));
+      expect(s.status, s.stderr).toBe(0);
+      expect(s.stderr).toMatch(/^警告：.*WARNING: signed with the DEMO key of \S+ .*never for production\n$/);
+      expect(validateCebXml(s.stdout, type)).toEqual([]);
+      expect(verifyCeb(s.stdout, { expectedSigner: { uscc: exampleDeclarer(t).uscc } }).ok).toBe(true);
+    },
+  );
+
+  it.each(EXAMPLE_TYPES)('%s: the JSON form is one the hub reads', (t) => {
+    const m = JSON.parse(JSON.stringify(exampleMessage(t, 'TOUR-0001')));
+    expect(m.type).toBe(`${t}Message`);
+    expect(m.baseTransfer.copCode).toBe(exampleDeclarer(t).uscc);
+    const parsed = parseDeclaration(m, 'json');
+    expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
+  });
+
+  it('--json prints the JSON form; the short names and CEB…Message are aliases of the types', () => {
     const r = run('ceb', 'example', 'list', '--order-no', 'TOUR-0001', '--json');
     expect(r.status, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout);
@@ -85,18 +140,56 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb example', () => {
       logisticsNo: 'LN-TOUR-0001',
       appStatus: '2',
     });
-    const waybill = JSON.parse(run('ceb', 'example', 'waybill', '--order-no', 'TOUR-0001', '--json').stdout);
-    expect(waybill.records[0].LogisticsHead.logisticsNo).toBe('LN-TOUR-0001');
+    for (const [name, type] of [
+      ['order', 'CEB311'],
+      ['waybill', 'CEB511'],
+      ['summary', 'CEB701'],
+      ['CEB603Message', 'CEB603'],
+      ['ceb303', 'CEB303'],
+    ]) {
+      expect(exampleType(name as string)).toBe(type);
+    }
   });
 
-  it('list in XML is signed with --sign-key/--sign-cert (its XSD requires a Signature); without them a clear error', () => {
-    const unsigned = run('ceb', 'example', 'list');
-    expect(unsigned.status).not.toBe(0);
-    expect(unsigned.stderr).toContain('--sign-key');
-    expect(unsigned.stderr).toMatch(/加签/);
-    expect(unsigned.stdout).toBe('');
+  it('the messages of one order number agree: the import set and the export set', () => {
+    const head = (t: ExampleType, group?: string) => {
+      const r = exampleMessage(t, 'LZ-9').records[0] as Record<string, Record<string, string>>;
+      return (group ? r[group] : r) as Record<string, string>;
+    };
+    const order = head('CEB311', 'OrderHead');
+    const payment = head('CEB411', 'PaymentHead');
+    const waybill = head('CEB511', 'LogisticsHead');
+    const list = head('CEB621', 'InventoryHead');
+    expect(new Set([order.orderNo, payment.orderNo, waybill.orderNo, list.orderNo])).toEqual(new Set(['LZ-9']));
+    expect(payment.amountPaid).toBe(order.acturalPaid);
+    expect(list.logisticsNo).toBe(waybill.logisticsNo);
+    const eorder = head('CEB303', 'OrderHead');
+    const collection = head('CEB403');
+    const ewaybill = head('CEB505');
+    const elist = head('CEB603', 'InventoryHead');
+    expect(eorder.orderType).toBe('E');
+    expect(elist.ieFlag).toBe('E');
+    expect(new Set([eorder.orderNo, collection.orderNo, elist.orderNo])).toEqual(new Set(['LZ-9']));
+    expect(new Set([eorder.currency, collection.currency, ewaybill.currency, elist.fCurrency])).toEqual(
+      new Set(['502']),
+    );
+    expect(Number(collection.charge)).toBe(Number(eorder.goodsValue) + Number(eorder.freight));
+    expect(elist.logisticsNo).toBe(ewaybill.logisticsNo);
+    expect(new Set([eorder.ebcCode, collection.ebcCode, ewaybill.ebcCode, elist.ebcCode])).toEqual(
+      new Set([PARTIES.ebc]),
+    );
+    const orderItems = (exampleMessage('CEB303', 'LZ-9').records[0] as { OrderList: Record<string, string>[] })
+      .OrderList;
+    const listItems = (exampleMessage('CEB603', 'LZ-9').records[0] as { InventoryList: Record<string, string>[] })
+      .InventoryList;
+    expect(listItems.map((i) => [i.gnum, i.itemNo, i.qty, i.price, i.totalPrice])).toEqual(
+      orderItems.map((i) => [i.gnum, i.itemNo, i.qty, i.price, i.totalPrice]),
+    );
+    expect(listItems.reduce((s, i) => s + Number(i.totalPrice), 0)).toBe(Number(eorder.goodsValue));
+  });
+
+  it('a list in XML is also signed with --sign-key/--sign-cert', () => {
     const signer = makeSm2Signer(PARTIES.logistics);
-    const dir = mkdtempSync(join(tmpdir(), 'cbec-ex-'));
     writeFileSync(join(dir, 'k.pem'), signer.privateKey as string);
     writeFileSync(join(dir, 'c.pem'), signer.certificatePem);
     const r = run('ceb', 'example', 'list', '--sign-key', join(dir, 'k.pem'), '--sign-cert', join(dir, 'c.pem'));
@@ -106,15 +199,47 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb example', () => {
     expect(checked.stdout).toContain('CEB621Message records=1 ACCEPTED signature=valid');
   });
 
-  it.each(['bogus', 'inventory', 'ORDER', ''])('an unknown kind "%s" is an error (exit 2) naming the kinds', (kind) => {
+  it.each(['bogus', 'ORDER', 'CEB312'])('an unknown type "%s" is an error (exit 2) naming the types', (kind) => {
     const r = run('ceb', 'example', kind);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('未知的示例报文种类');
-    expect(r.stderr).toContain('unknown example kind');
-    for (const k of ['order (CEB311)', 'payment (CEB411)', 'waybill (CEB511)', 'list (CEB621)']) {
-      expect(r.stderr).toContain(k);
-    }
+    expect(r.stderr).toContain('unknown example type');
+    for (const t of EXAMPLE_TYPES) expect(r.stderr).toContain(`${t} (${EXAMPLES[t].alias})`);
+  });
+});
+
+/** `cbec-zone ceb sign FILE`: the declarer's DEMO key by default, --out, and a clear refusal without a demo key. */
+describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone ceb sign', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cbec-sign-'));
+
+  it('signs the JSON form with the copCode’s demo key and writes it with --out (a one-line DEMO warning)', () => {
+    writeFileSync(join(dir, 'list.json'), JSON.stringify(exampleMessage('CEB621', 'SIGN-1')));
+    const r = run('ceb', 'sign', join(dir, 'list.json'), '--out', join(dir, 'list.xml'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`DEMO key of ${PARTIES.logistics}`);
+    const checked = run('ceb', 'check', '--verify-signature', join(dir, 'list.xml'));
+    expect(checked.stdout).toContain('CEB621Message records=1 ACCEPTED signature=valid');
+  });
+
+  it('refuses a declarer without a demo key, naming it', () => {
+    const m = exampleMessage('CEB621', 'SIGN-2');
+    m.baseTransfer = { ...m.baseTransfer!, copCode: '91350100M000100Y43' };
+    writeFileSync(join(dir, 'other.json'), JSON.stringify(m));
+    const r = run('ceb', 'sign', join(dir, 'other.json'));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('91350100M000100Y43 没有演示密钥');
+    expect(r.stderr).toContain('91350100M000100Y43 has no demo key');
+  });
+
+  it('--demo USCC still picks a demo enterprise’s key', () => {
+    writeFileSync(join(dir, 'order.json'), JSON.stringify(exampleMessage('CEB311', 'SIGN-3')));
+    const r = run('ceb', 'sign', join(dir, 'order.json'), '--demo', PARTIES.ebp);
+    expect(r.status, r.stderr).toBe(0);
+    expect(verifyCeb(r.stdout, { expectedSigner: { uscc: PARTIES.ebp } }).ok).toBe(true);
   });
 });
 

@@ -1,14 +1,22 @@
 /**
- * The README tour's step 6, as a new user runs it: the messages made by the command line (`ceb example`, `ceb sign
- * --demo`), each sent with the key of the enterprise the standard names, clear a list end to end (CEB622 800); and
- * the attacker's tries of the same step are refused. Inspection sampling is off (rate 0) so that the outcome is sure.
+ * The README tour's step 6, as a new user runs it with the command line and curl alone: API keys made by signing in
+ * as the demo users, the messages made by `ceb example TYPE`, the list signed by `ceb sign` with its declarer's DEMO
+ * key, each sent with the key of the enterprise the standard names, clear a list end to end (CEB622 800, the list
+ * released); the attacker's tries of the same step are refused; the export set is declared and stored. Then every
+ * example type is accepted from its declarer. Inspection sampling is off (rate 0) so that the outcome is sure.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARTIES } from '../../src/modules/declaration/examples.js';
-import { signedCeb } from '../../src/modules/declaration/signature/sign-message.js';
+import type { CebMessageType } from '../../src/modules/declaration/ceb/definitions.generated.js';
+import { EXAMPLE_TYPES, exampleDeclarer, exampleMessage, PARTIES } from '../../src/modules/declaration/examples.js';
+import { signatureRequired, signedCeb } from '../../src/modules/declaration/signature/sign-message.js';
+import { DEMO_PASSWORD } from '../../src/platform/demo.js';
+import { demoSigningKey } from '../../src/platform/demo-pki.js';
 import { makeSm2Signer } from '../support/certs.js';
+import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -22,13 +30,32 @@ const cli = (...args: string[]) => {
   return r.stdout;
 };
 
+/** The demo users of the tour, by the party they sign in for. */
+const USERS = {
+  ebp: 'ebp.demo',
+  ebc: 'ebc.demo',
+  pay: 'payment.demo',
+  logistics: 'logistics.demo',
+  warehouse: 'warehouse.demo',
+} as const;
+type Party = keyof typeof USERS;
+
 describe('the README tour: a list cleared end to end through the one entry', () => {
   let t: TestPlatform;
-  const keys: Record<'ebp' | 'pay' | 'logistics', string> = { ebp: '', pay: '', logistics: '' };
+  const keys = {} as Record<Party, string>;
+  const dir = mkdtempSync(join(tmpdir(), 'cbec-tour-'));
   beforeAll(async () => {
     t = await startTestPlatform({ config: { inspectionRate: '0' } });
-    for (const k of Object.keys(keys) as (keyof typeof keys)[]) {
-      keys[k] = (await t.p.identity.createApiKey({ name: 'tour' }, PARTIES[k], 'tour', null)).secret;
+    // as the README: sign in as the demo user (password Demo@2026!) and create an API key of its enterprise
+    for (const [party, username] of Object.entries(USERS) as [Party, string][]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/enterprises/${PARTIES[party]}/api-keys`,
+        payload: { name: 'tour' },
+        headers: { cookie: await login(t.app, username, DEMO_PASSWORD) },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      keys[party] = res.json().secret;
     }
   });
   afterAll(() => t.close());
@@ -40,16 +67,23 @@ describe('the README tour: a list cleared end to end through the one entry', () 
       payload: body,
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml', accept: 'application/json' },
     });
+  const receipts = async (key: string) =>
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/receipts?after=0&limit=1000',
+        headers: { authorization: `Bearer ${key}` },
+      })
+    ).json().items as { type: string; businessKey: string; returnStatus: string }[];
 
-  it('order, payment, waybill and the signed list from their own enterprises: 120 for each, then 800 and a tax bill', async () => {
-    const order = cli('ceb', 'example', 'order', '--order-no', 'LZ-TOUR-1');
-    const payment = cli('ceb', 'example', 'payment', '--order-no', 'LZ-TOUR-1');
-    const waybill = cli('ceb', 'example', 'waybill', '--order-no', 'LZ-TOUR-1');
-    const listJson = cli('ceb', 'example', 'list', '--order-no', 'LZ-TOUR-1', '--json');
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'cbec-tour-'));
-    writeFileSync(join(dir, 'list.json'), listJson);
-    const list = cli('ceb', 'sign', join(dir, 'list.json'), '--demo', PARTIES.logistics);
+  it('order, payment, waybill and the signed list from their own enterprises: 120 for each, then 800, released', async () => {
+    const order = cli('ceb', 'example', 'CEB311', '--order-no', 'LZ-TOUR-1');
+    const payment = cli('ceb', 'example', 'CEB411', '--order-no', 'LZ-TOUR-1');
+    const waybill = cli('ceb', 'example', 'CEB511', '--order-no', 'LZ-TOUR-1');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'list.xml'), cli('ceb', 'example', 'CEB621', '--order-no', 'LZ-TOUR-1'));
+    cli('ceb', 'sign', join(dir, 'list.xml'), '--out', join(dir, 'list.signed.xml'));
+    const list = readFileSync(join(dir, 'list.signed.xml'), 'utf8');
 
     // the attacker's tries first: another party's payment, a list signed with a certificate the sender made itself
     const forged = await send(keys.ebp, payment.replace(/<ceb:copCode>[^<]*</, `<ceb:copCode>${PARTIES.ebp}<`));
@@ -60,16 +94,16 @@ describe('the README tour: a list cleared end to end through the one entry', () 
       method: 'POST',
       url: `/api/v1/enterprises/${PARTIES.logistics}/certificates`,
       payload: { certificate: selfSigned.certificatePem },
-      headers: { cookie: await (await import('../support/http.js')).login(t.app, 'logistics.demo') },
+      headers: { cookie: await login(t.app, 'logistics.demo') },
     });
     expect(own.json().certificate.trust).toBe('pending');
     // (its own message: a guid of its own; a repeated guid would only get the first answer back)
-    const bySelf = await send(
-      keys.logistics,
-      signedCeb({ ...JSON.parse(listJson), guid: crypto.randomUUID().toUpperCase() }, selfSigned),
-    );
+    const bySelf = await send(keys.logistics, signedCeb(exampleMessage('CEB621', 'LZ-TOUR-1'), selfSigned));
     expect(bySelf.statusCode).toBe(422);
     expect(bySelf.json().receipt.errors[0].code).toBe('-621029');
+    // an unsigned list is refused by the schema (its XSD requires the signature)
+    const unsigned = await send(keys.logistics, readFileSync(join(dir, 'list.xml'), 'utf8'));
+    expect(unsigned.statusCode).toBe(400);
 
     for (const [key, body] of [
       [keys.ebp, order],
@@ -87,26 +121,53 @@ describe('the README tour: a list cleared end to end through the one entry', () 
     expect(again.json().receipt.returnInfo).toContain('原答复');
 
     await t.p.clearance.drain();
-    const feed = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/receipts?after=0&limit=1000',
-      headers: { authorization: `Bearer ${keys.ebp}` },
-    });
-    const mine = feed
-      .json()
-      .items.filter((r: { businessKey: string }) => r.businessKey.includes('LZ-TOUR-1'))
-      .map((r: { type: string; returnStatus: string }) => `${r.type} ${r.returnStatus}`);
+    const mine = (await receipts(keys.ebp))
+      .filter((r) => r.businessKey.includes('LZ-TOUR-1'))
+      .map((r) => `${r.type} ${r.returnStatus}`);
     expect(mine).toEqual(
       expect.arrayContaining(['CEB312Message 120', 'CEB622Message 120', 'CEB622Message 399', 'CEB622Message 800']),
     );
     // the payment firm and the logistics firm get their own documents' receipts
-    const payFeed = await t.app.inject({
+    expect((await receipts(keys.pay)).map((r) => `${r.type} ${r.returnStatus}`)).toContain('CEB412Message 120');
+    // the list's status, as the README reads it
+    const lists = await t.app.inject({
       method: 'GET',
-      url: '/api/v1/receipts?after=0&limit=1000',
-      headers: { authorization: `Bearer ${keys.pay}` },
+      url: '/api/v1/clearance/lists?q=LZ-TOUR-1',
+      headers: { authorization: `Bearer ${keys.ebp}` },
     });
-    expect(
-      payFeed.json().items.map((r: { type: string; returnStatus: string }) => `${r.type} ${r.returnStatus}`),
-    ).toContain('CEB412Message 120');
+    expect(lists.json().items).toEqual([
+      expect.objectContaining({ orderNo: 'LZ-TOUR-1', status: 'released', returnStatus: '800' }),
+    ]);
+  });
+
+  it('the export set (CEB303, CEB403, CEB505, CEB603) from the exporter, payment and logistics firms is stored', async () => {
+    for (const [type, party] of [
+      ['CEB303', 'ebc'],
+      ['CEB403', 'pay'],
+      ['CEB505', 'logistics'],
+      ['CEB603', 'logistics'],
+    ] as const) {
+      const r = await send(keys[party], cli('ceb', 'example', type, '--order-no', 'LZ-TOUR-E1'));
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().receipt.status).toBe('accepted');
+    }
+    const mine = (await receipts(keys.ebc))
+      .filter((r) => r.businessKey.includes('LZ-TOUR-E1'))
+      .map((r) => `${r.type} ${r.returnStatus}`);
+    expect(mine).toEqual(expect.arrayContaining(['CEB304Message 2', 'CEB604Message 2']));
+  });
+
+  it('every example type is accepted from the demo enterprise that declares it (signed where its XSD requires)', async () => {
+    const partyOf = (uscc: string) => (Object.keys(USERS) as Party[]).find((p) => PARTIES[p] === uscc) as Party;
+    for (const type of EXAMPLE_TYPES) {
+      const m = exampleMessage(type, 'LZ-TOUR-ALL');
+      const declarer = exampleDeclarer(type).uscc;
+      const body = signatureRequired(m.type as CebMessageType)
+        ? signedCeb(m, demoSigningKey(declarer)!)
+        : (await import('../../src/modules/declaration/ceb/codec.js')).buildCeb(m);
+      const r = await send(keys[partyOf(declarer)], body);
+      expect(r.statusCode, `${type}: ${r.body}`).toBe(200);
+      expect(r.json().receipt.status).toBe('accepted');
+    }
   });
 });

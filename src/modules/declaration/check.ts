@@ -156,3 +156,22 @@ export function signFile(
     };
   }
 }
+
+/**
+ * The declarer a message to sign names (BaseTransfer copCode: the sending enterprise, whose certificate must sign
+ * it), from XML or the JSON form; null when it names none.
+ */
+export function declarerOf(bytes: Buffer): string | null {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const code = (JSON.parse(text) as { baseTransfer?: { copCode?: unknown } }).baseTransfer?.copCode;
+      return typeof code === 'string' && code.trim() ? code.trim() : null;
+    } catch {
+      return null;
+    }
+  }
+  const transfer = /<(?:[\w-]+:)?BaseTransfer\b[\s\S]*?<\/(?:[\w-]+:)?BaseTransfer>/.exec(text)?.[0] ?? '';
+  const code = /<(?:[\w-]+:)?copCode>\s*([^<\s][^<]*?)\s*<\//.exec(transfer)?.[1];
+  return code ?? null;
+}
