@@ -192,9 +192,14 @@ export function conditionsFor(
 }
 
 /**
- * Every row in force on a date that concerns a (possibly shortened) code: the rows covering it (prefixes of it) and
- * the rows under it (codes that extend it: a 4-digit heading concerns all its 10-digit codes).
+ * Every row in force on a date that concerns a (possibly shortened) code: the row covering it (its longest prefix in
+ * force, as `conditionsFor`) and the rows under it (longer codes that extend it: a 4-digit heading concerns all its
+ * 10-digit codes).
  */
 export function rowsConcerning(table: ExportConditionsTable, code: string, date: BusinessDate): ExportConditionsRow[] {
-  return table.rows.filter((r) => inForce(r, date) && (code.startsWith(r.hsCode) || r.hsCode.startsWith(code)));
+  const cover = conditionsFor(table, code, date);
+  const under = table.rows.filter(
+    (r) => r.hsCode.length > code.length && r.hsCode.startsWith(code) && inForce(r, date),
+  );
+  return cover ? [cover, ...under] : under;
 }
