@@ -7,6 +7,7 @@ import {
   type ReleasedList,
   type ReturnApplication,
   type ReturnCheck,
+  type ReturnListItem,
   receiptMeaning,
   tallyReturns,
   wholeReturn,
@@ -45,7 +46,7 @@ const LIST: ReleasedList = {
   ],
 };
 function app(
-  items = [{ ...LIST.items[1]!, qty: '2', qty1: '2' }],
+  items: readonly ReturnListItem[] = [{ ...LIST.items[1]!, qty: '2', qty1: '2' }],
   head: Partial<ReturnApplication['head']> = {},
 ): ReturnApplication {
   return {
