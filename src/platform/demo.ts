@@ -3,6 +3,7 @@ import { addDays, shanghaiDate } from '../kernel/time.js';
 import type { CreditService } from '../modules/credit/service.js';
 import type { DelegationService } from '../modules/declaration/delegations.js';
 import type { FilingRole } from '../modules/filing/model.js';
+import type { OverseasWarehouses } from '../modules/filing/overseas-warehouses.js';
 import type { FilingService } from '../modules/filing/service.js';
 import type { IdentityService } from '../modules/identity/service.js';
 import { demoCertificatePem } from './demo-pki.js';
@@ -97,6 +98,7 @@ export async function seedDemo(
   filing: FilingService,
   credit?: CreditService,
   delegations?: DelegationService,
+  warehouses?: OverseasWarehouses,
 ): Promise<DemoSummary> {
   const system = { name: 'demo-seed', role: 'system' };
   const summary: DemoSummary = { users: [], enterprises: [] };
@@ -161,6 +163,19 @@ export async function seedDemo(
         note: '【演示】委托申报清单，演示数据',
       });
     }
+  }
+  if (warehouses) {
+    // the demo exporter's own warehouse at the end of the China–Europe rail line (9810 exports go there)
+    const today = shanghaiDate(new Date());
+    await warehouses.file({ ...actor, role: 'enterprise_admin' }, demoUscc(2), {
+      nameCn: '【演示】陇货出海汉堡海外仓',
+      country: '304',
+      address: 'Demo-Allee 1, 21129 Hamburg (演示数据)',
+      areaM2: '2400',
+      goodsCategories: ['08', '09', '30', '84'],
+      validFrom: today,
+      validTo: addDays(today, 3 * 365),
+    });
   }
   return summary;
 }

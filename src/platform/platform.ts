@@ -214,7 +214,7 @@ export async function prepare(p: Platform): Promise<StartupReport> {
   let demo: DemoSummary | null = null;
   let demoListsSkipped = false;
   if (p.config.seedDemo && (await p.filing.list({ kind: 'anonymous' }, { page: 1, pageSize: 1 })).total === 0) {
-    demo = await seedDemo(p.identity, p.filing, p.credit, p.delegations);
+    demo = await seedDemo(p.identity, p.filing, p.credit, p.delegations, p.warehouses);
     // demo lists through the real hub and engine, each sent by its declarant and signed with a demo certificate (see
     // the module): only while the demo CA is trusted (not when the operator's CAs were loaded on the first start)
     if (p.config.clearanceMode === 'emulated') {
