@@ -22,7 +22,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { checkUscc } from '../../../src/kernel/codes/uscc';
-import { errorText, type FilingStatus, request } from '../api';
+import { allOf, errorText, type FilingStatus, request } from '../api';
+import type { ApiBody, ApiOk, Item, Refine } from '../api/types';
 import { useAuth } from '../auth';
 import { CODE_TRIGGERS, codeRules } from '../codes';
 import { StatusTag } from '../components/StatusTag';
@@ -33,62 +34,35 @@ import { formatTime } from '../i18n';
 // ---------------------------------------------------------------------------------------------------------------
 // The credit API (GET /api/v1/credit, GET /api/v1/credit/{uscc}, POST /api/v1/credit/records)
 
-export const CREDIT_LEVELS = ['advanced', 'certified', 'general', 'dishonest', 'seriously-dishonest'] as const;
-export type CreditLevel = (typeof CREDIT_LEVELS)[number];
-export type Decree = '251' | '282';
+type CreditListAnswer = ApiOk<'/api/v1/credit'>;
+export type CreditStanding = ApiOk<'/api/v1/credit/{uscc}'>;
+export type CreditRecord = ApiOk<'/api/v1/credit/records', 'post'>['record'];
+export type CreditLevel = CreditRecord['level'];
+export type Decree = CreditRecord['decree'];
+export const CREDIT_LEVELS = allOf<CreditLevel>()([
+  'advanced',
+  'certified',
+  'general',
+  'dishonest',
+  'seriously-dishonest',
+]);
 
 /** Decree 282 takes effect on this day; before it Decree 251 applies. */
 const DECREE_282_FROM = '2026-04-01';
 const LEVELS_251: readonly CreditLevel[] = ['advanced', 'general', 'dishonest'];
 
-export interface CreditRecord {
-  id: string;
-  uscc: string;
-  decree: Decree;
-  level: CreditLevel;
-  validFrom: string;
-  validTo: string | null;
-  basis: string;
-  recordedBy: string | null;
-  recordedAt: string;
-}
-
-export interface CreditStanding {
-  uscc: string;
-  on: string;
-  decree: Decree;
-  level: CreditLevel;
-  record: CreditRecord | null;
-  history: CreditRecord[];
-}
-
 const enc = encodeURIComponent;
 
 /** One enterprise of the 信用管理 list: its names, filing status, and level on the list's date. */
-export interface CreditListItem {
-  uscc: string;
-  nameCn: string;
-  nameEn: string | null;
-  filingStatus: FilingStatus;
-  level: CreditLevel;
-  record: CreditRecord | null;
-}
-
-export interface CreditList {
-  on: string;
-  decree: Decree;
-  items: CreditListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type CreditListItem = Refine<Item<CreditListAnswer['items']>, { filingStatus: FilingStatus }>;
+export type CreditList = Refine<CreditListAnswer, { items: CreditListItem[] }>;
 
 export const creditApi = {
   list: (q: { level?: CreditLevel[]; q?: string; on?: string; page?: number; pageSize?: number }) =>
     request<CreditList>('GET', '/credit', undefined, q),
   standing: (uscc: string, on?: string) =>
     request<CreditStanding>('GET', `/credit/${enc(uscc)}`, undefined, on ? { on } : undefined),
-  record: (body: { uscc: string; level: CreditLevel; validFrom: string; validTo?: string | null; basis: string }) =>
+  record: (body: ApiBody<'/api/v1/credit/records'>) =>
     request<{ record: CreditRecord }>('POST', '/credit/records', body).then((r) => r.record),
 };
 

@@ -23,6 +23,7 @@ import {
   ApiError,
   api,
   type Delegation,
+  type DelegationInput,
   type DelegationParty,
   type DelegationStatus,
   type Enterprise,
@@ -133,7 +134,7 @@ function RecordModal({
     try {
       const d = await api.delegations.create(uscc, {
         delegateUscc: v.delegateUscc.trim().toUpperCase(),
-        messageTypes: v.messageTypes,
+        messageTypes: v.messageTypes as DelegationInput['messageTypes'],
         validFrom: day(v.validFrom),
         validUntil: day(v.validUntil),
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
