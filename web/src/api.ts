@@ -1,9 +1,22 @@
 /**
  * Typed client of the platform's HTTP API (/api/v1). Every call sends the session cookie, speaks JSON and, on a
  * non-2xx answer, throws an {@link ApiError} carrying the backend's error body.
+ *
+ * The shapes are the server's own, generated from its OpenAPI document (api/schema.gen.ts, `npm run gen:api`); the
+ * lists of enum values the pages iterate are checked against them.
  */
+import type { ApiBody, ApiOk, ApiQuery, ErrorBodySchema, Item, Refine } from './api/types';
 
-export const USER_ROLES = [
+/** A list of every value of a generated union, in display order: the compiler refuses a missing or an extra one. */
+export function allOf<U extends string>() {
+  return <const L extends readonly U[]>(
+    list: L & ([U] extends [L[number]] ? unknown : { missing: Exclude<U, L[number]> }),
+  ) => list as L;
+}
+
+export type Me = ApiOk<'/api/v1/auth/me'>['user'];
+export type UserRole = Me['role'];
+export const USER_ROLES = allOf<UserRole>()([
   'platform_admin',
   'customs',
   'tax',
@@ -12,23 +25,24 @@ export const USER_ROLES = [
   'finance',
   'enterprise_admin',
   'enterprise_operator',
-] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+]);
 export const OFFICER_ROLES = ['customs', 'commerce', 'tax', 'forex', 'finance'] as const satisfies readonly UserRole[];
 export const ENTERPRISE_USER_ROLES = ['enterprise_admin', 'enterprise_operator'] as const satisfies readonly UserRole[];
 
-export const FILING_STATUSES = [
+export type Enterprise = ApiOk<'/api/v1/enterprises/{uscc}'>['enterprise'];
+export type FilingStatus = Enterprise['status'];
+export const FILING_STATUSES = allOf<FilingStatus>()([
   'submitted',
   'change_requested',
   'approved',
   'rejected',
   'suspended',
   'revoked',
-] as const;
-export type FilingStatus = (typeof FILING_STATUSES)[number];
+]);
 
 /** Roles an enterprise plays in cross-border e-commerce (the roles of its filing). */
-export const ENTERPRISE_ROLES = [
+export type EnterpriseRole = Item<Enterprise['roles']>;
+export const ENTERPRISE_ROLES = allOf<EnterpriseRole>()([
   'ebp',
   'ebc',
   'payment',
@@ -38,119 +52,29 @@ export const ENTERPRISE_ROLES = [
   'overseas_warehouse',
   'site_operator',
   'assure',
-] as const;
-export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];
+]);
 
-export const DECISIONS = ['approve', 'reject', 'suspend', 'reinstate', 'revoke'] as const;
-export type Decision = (typeof DECISIONS)[number];
+export type Decision = ApiBody<'/api/v1/enterprises/{uscc}/decisions'>['action'];
+export const DECISIONS = allOf<Decision>()(['approve', 'reject', 'suspend', 'reinstate', 'revoke']);
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: UserRole;
-  enterpriseUscc: string | null;
-  mustChangePassword: boolean;
-}
+type FilingBody = ApiBody<'/api/v1/enterprises'>;
+export type FilingInput = Omit<FilingBody, 'account'>;
+export type Contact = Item<FilingInput['contacts']>;
+export type NewAccount = NonNullable<FilingBody['account']>;
+export type ChangeRequestInput = ApiBody<'/api/v1/enterprises/{uscc}/change-requests'>;
 
-export interface Contact {
-  name: string;
-  phone: string;
-  email?: string;
-}
+/** A step of a filing's history (the server's schema says `string` for the statuses: a FilingStatus each). */
+export type HistoryItem = Refine<
+  Item<ApiOk<'/api/v1/enterprises/{uscc}/history'>['items']>,
+  { fromStatus: FilingStatus | null; toStatus: FilingStatus }
+>;
+export type ApiKey = Item<ApiOk<'/api/v1/enterprises/{uscc}/api-keys'>['items']>;
+export type UserRecord = Item<ApiOk<'/api/v1/users'>['items']>;
 
-export interface FilingInput {
-  uscc: string;
-  customsCode?: string;
-  nameCn: string;
-  nameEn?: string;
-  legalRepresentative: { name: string; idNumber?: string };
-  registeredAddress: string;
-  regionCode: string;
-  contacts: Contact[];
-  dxpId?: string;
-  roles: EnterpriseRole[];
-}
-
-export interface NewAccount {
-  username: string;
-  password: string;
-  displayName?: string;
-}
-
-export type ChangeRequestInput = Partial<Omit<FilingInput, 'uscc'>>;
-
-export interface Enterprise {
-  uscc: string;
-  customsCode: string | null;
-  nameCn: string;
-  nameEn: string | null;
-  legalRepresentative: { name: string; idNumberMasked: string | null };
-  registeredAddress: string;
-  regionCode: string;
-  contacts: { name: string; phoneMasked: string | null; email: string | null }[];
-  dxpId: string | null;
-  roles: EnterpriseRole[];
-  status: FilingStatus;
-  statusReason: string | null;
-  pendingChange: Record<string, unknown> | null;
-  originZone: string | null;
-  /** Whether every message of the enterprise must be signed (absent from older backends). */
-  requireSignature?: boolean;
-  version: number;
-  submittedAt: string;
-  approvedAt: string | null;
-  updatedAt: string;
-}
-
-export interface HistoryItem {
-  id: number | string;
-  action: string;
-  fromStatus: FilingStatus | null;
-  toStatus: FilingStatus;
-  reason: string | null;
-  actorRole: string | null;
-  at: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  role: UserRole;
-  enterpriseUscc: string | null;
-  status: 'active' | 'disabled';
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
+type AuditAnswer = ApiOk<'/api/v1/audit'>;
 /** An officer's view of the audit log: the department and the actions of its domain (null: the admin, everything). */
-export interface AuditDomain {
-  department: 'customs' | 'tax' | 'forex' | 'commerce' | 'finance';
-  actions: string[];
-}
-
-export interface AuditEntry {
-  seq: number | string;
-  at: string;
-  actorName: string | null;
-  actorRole: string | null;
-  enterpriseUscc: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  summary: unknown;
-  requestId: string | null;
-}
+export type AuditDomain = NonNullable<AuditAnswer['domain']>;
+export type AuditEntry = Item<AuditAnswer['items']>;
 
 export interface Page<T> {
   items: T[];
@@ -162,79 +86,21 @@ export interface Page<T> {
 // ---------------------------------------------------------------------------------------------------------------
 // Declaration (三单申报一口接入)
 
+type MessagesAnswer = ApiOk<'/api/v1/messages'>;
+type MessageAnswer = ApiOk<'/api/v1/messages/{id}'>;
+/** The synchronous answer to a declaration (the format receipt, CEB900 style). */
+export type FormatReceipt = ApiOk<'/api/v1/messages', 'post'>['receipt'];
 /** A reason a message was refused: the customs code, where (an element path), and why in both languages. */
-export interface DeclError {
-  code: string;
-  path: string;
-  message: string;
-  messageEn: string;
-}
-
-export interface DeclWarning {
-  path: string;
-  message: string;
-  messageEn: string;
-}
-
-export type MessageStatus = 'accepted' | 'rejected';
+export type DeclError = Item<FormatReceipt['errors']>;
+export type DeclWarning = Item<FormatReceipt['warnings']>;
+export type MessageStatus = FormatReceipt['status'];
 
 /** A message of the message log (报文日志). */
-export interface MessageSummary {
-  id: string;
-  guid: string | null;
-  type: string;
-  senderUscc: string;
-  format: string;
-  status: MessageStatus;
-  recordCount: number;
-  businessKeys: string[];
-  errors: DeclError[] | null;
-  bodySize: number;
-  receivedAt: string;
-}
-
-/** The synchronous answer to a declaration (the format receipt, CEB900 style). */
-export interface FormatReceipt {
-  messageId: string;
-  guid: string | null;
-  type: string;
-  status: MessageStatus;
-  returnStatus: string;
-  returnInfo: string;
-  returnTime: string;
-  recordCount: number;
-  errors: DeclError[];
-  warnings: DeclWarning[];
-}
-
-export interface MessageDetail extends MessageSummary {
-  warnings: DeclWarning[] | null;
-  answer: { httpStatus: number; receipt: Partial<FormatReceipt> } | null;
-  bodySha256?: string;
-}
-
+export type MessageSummary = Refine<Item<MessagesAnswer['items']>, { status: MessageStatus }>;
+export type MessageDetail = Refine<MessageAnswer['message'], { status: MessageStatus }>;
 /** A business receipt (回执) issued for a record of a message. */
-export interface Receipt {
-  seq: number;
-  type: string;
-  businessKey: string;
-  returnStatus: string;
-  returnTime: string;
-  returnInfo: string;
-  record: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface MessageQuery {
-  key?: string;
-  status?: MessageStatus;
-  type?: string;
-  sender?: string;
-  from?: string;
-  to?: string;
-  page?: number;
-  pageSize?: number;
-}
+export type Receipt = Refine<Item<MessageAnswer['receipts']>, { record: Record<string, unknown> }>;
+export type MessageQuery = ApiQuery<'/api/v1/messages'>;
 
 /** The answer to an upload: the receipt whatever the outcome (200, 400, 403, 409, 422), and whether it is a replay. */
 export interface UploadAnswer {
@@ -243,150 +109,43 @@ export interface UploadAnswer {
   replay: boolean;
 }
 
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  fromSeq: number;
-  active: boolean;
-  createdAt: string;
-}
+export type WebhookEndpoint = Item<ApiOk<'/api/v1/enterprises/{uscc}/webhooks'>['items']>;
+export type WebhookDelivery = Item<ApiOk<'/api/v1/enterprises/{uscc}/webhooks/deliveries'>['items']>;
+export type DeliveryStatus = WebhookDelivery['status'];
+export const DELIVERY_STATUSES = allOf<DeliveryStatus>()(['pending', 'delivered', 'failed']);
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface WebhookDelivery {
-  id: number;
-  endpointId: string;
-  url: string;
-  receiptSeq: number;
-  receiptType: string | null;
-  businessKey: string | null;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-
+export type SigningCertificate = Item<ApiOk<'/api/v1/enterprises/{uscc}/certificates'>['items']>;
 /**
  * Why a registered certificate verifies signatures, or not yet: ca (a CA of the zone's trust store issued it),
  * approved (customs approved it), pending (self-signed or of an unknown issuer: waits for customs), rejected.
  */
-export const CERTIFICATE_TRUST = ['ca', 'approved', 'pending', 'rejected'] as const;
-export type CertificateTrust = (typeof CERTIFICATE_TRUST)[number];
-
-export interface SigningCertificate {
-  id: string;
-  serialHex: string;
-  fingerprint: string;
-  algorithm: string;
-  subject: string;
-  notBefore: string;
-  notAfter: string;
-  addedAt: string;
-  revokedAt: string | null;
-  trust: CertificateTrust;
-  /** The trusted CA that issued it, and its label (trust = ca). */
-  caId: string | null;
-  caLabel: string | null;
-  /** Why it waits for customs (trust = pending). */
-  pendingReason: 'self-signed' | 'unknown-issuer' | null;
-  reviewedAt: string | null;
-  /** The customs officer's note (approved, rejected), or why it waits (pending). */
-  reviewNote: string | null;
-}
-
+export type CertificateTrust = SigningCertificate['trust'];
+export const CERTIFICATE_TRUST = allOf<CertificateTrust>()(['ca', 'approved', 'pending', 'rejected']);
 /** The answer to registering a certificate: with why it is trusted at once, or waits for customs. */
-export interface RegisteredCertificate extends SigningCertificate {
-  trustReason: { zh: string; en: string };
-}
-
+export type RegisteredCertificate = ApiOk<'/api/v1/enterprises/{uscc}/certificates', 'post'>['certificate'];
 /** A certificate waiting for customs approval, with its enterprise. */
-export interface PendingCertificate extends SigningCertificate {
-  uscc: string;
-  enterpriseName: string | null;
-}
-
+export type PendingCertificate = Item<ApiOk<'/api/v1/certificates/pending'>['items']>;
 /** A certificate authority of the zone's trust store (受信任 CA). */
-export interface TrustedCa {
-  id: string;
-  label: string;
-  subject: string;
-  serialHex: string;
-  fingerprint: string;
-  notBefore: string;
-  notAfter: string;
-  /** The demo CA shipped with the platform (must be removed before production). */
-  demo: boolean;
-  addedAt: string;
-  removedAt: string | null;
-  status: 'active' | 'expired' | 'removed';
-}
-
-export interface CrlLoaded {
-  ca: TrustedCa;
-  entries: number;
-  added: number;
-  thisUpdate: string;
-  nextUpdate: string | null;
-}
+export type TrustedCa = Item<ApiOk<'/api/v1/trust/cas'>['items']>;
+export type CrlLoaded = ApiOk<'/api/v1/trust/crls', 'post'>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Delegations (委托关系)
 
-export const DELEGATION_STATUSES = ['active', 'scheduled', 'expired', 'revoked'] as const;
-export type DelegationStatus = (typeof DELEGATION_STATUSES)[number];
-
-export interface DelegationParty {
-  uscc: string;
-  nameCn: string | null;
-}
-
+type DelegationsAnswer = ApiOk<'/api/v1/enterprises/{uscc}/delegations'>;
 /** A delegation: the principal lets the delegate declare the named message kinds for it during the period. */
-export interface Delegation {
-  id: string;
-  principal: DelegationParty;
-  delegate: DelegationParty;
-  /** CEB311Message … */
-  messageTypes: string[];
-  /** YYYY-MM-DD, both days included. */
-  validFrom: string;
-  validUntil: string;
-  note: string | null;
-  status: DelegationStatus;
-  createdAt: string;
-  revokedAt: string | null;
-  revokedByUscc: string | null;
-  revokeReason: string | null;
-}
-
-export interface DelegationInput {
-  delegateUscc: string;
-  messageTypes: string[];
-  validFrom: string;
-  validUntil: string;
-  note?: string;
-}
+export type Delegation = Item<DelegationsAnswer['given']>;
+export type DelegationParty = Delegation['principal'];
+export type DelegationStatus = Delegation['status'];
+export const DELEGATION_STATUSES = allOf<DelegationStatus>()(['active', 'scheduled', 'expired', 'revoked']);
+export type DelegationInput = ApiBody<'/api/v1/enterprises/{uscc}/delegations'>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
-export interface ErrorDetail {
-  path: string;
-  message: string;
-  messageEn: string;
-  code?: string;
-}
-
-export interface ErrorBody {
-  code: string;
-  message: string;
-  messageEn: string;
-  details: ErrorDetail[];
-  requestId?: string;
-}
+/** The backend's error body; one synthesized by the client (no answer, no JSON) has no requestId. */
+export type ErrorBody = Refine<ErrorBodySchema['error'], { requestId?: string }>;
+export type ErrorDetail = Item<ErrorBody['details']>;
 
 /** A failed call: the HTTP status and the backend's error body (`{ error: … }`), or a synthesized one. */
 export class ApiError extends Error {

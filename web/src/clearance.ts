@@ -4,20 +4,12 @@
  * and the buyer quota pre-check. Shapes follow src/modules/clearance/lists-routes.ts and service.ts.
  */
 import { isZh, type Page, request } from './api';
+import type { ApiBody, ApiOk, ApiQuery, Item, Refine } from './api/types';
 
-export const LIST_STATUSES = [
-  'waiting',
-  'review',
-  'inspection',
-  'released',
-  'closed',
-  'rejected',
-  'cancelled',
-  'withdrawn',
-] as const;
-export type ListStatus = (typeof LIST_STATUSES)[number];
+/** The statuses of a list under clearance: the enum of the list query's `status` (generated from the server). */
+export type ListStatus = NonNullable<ApiQuery<'/api/v1/clearance/lists'>['status']>;
 
-/** Colours of the list statuses (antd Tag colours). */
+/** Colours of the list statuses (antd Tag colours): one entry per status, the compiler holds it to ListStatus. */
 export const LIST_STATUS_COLORS: Record<ListStatus, string> = {
   waiting: 'processing',
   review: 'gold',
@@ -29,8 +21,14 @@ export const LIST_STATUS_COLORS: Record<ListStatus, string> = {
   withdrawn: 'default',
 };
 
+/** Every list status, in the order of the filters (the keys of LIST_STATUS_COLORS: no second hand-written list). */
+export const LIST_STATUSES = Object.keys(LIST_STATUS_COLORS) as readonly ListStatus[];
+
 export type CreditLevel = 'advanced' | 'certified' | 'general' | 'dishonest' | 'seriously-dishonest';
 export type MissingDocument = 'order' | 'payment' | 'waybill';
+
+// The decision, a list's returns and a tax bill's lines are JSON the server's response schemas declare as `unknown`
+// (not described by the OpenAPI document): their shapes are written here, after src/modules/clearance.
 
 /** A reason of a decision in plain words: a customs code (or a platform code), the rule, the item, the field. */
 export interface DecisionReason {
@@ -78,15 +76,6 @@ export interface ListDecision {
   rulesVersion?: string;
 }
 
-export interface ListEvent {
-  id: number;
-  kind: string;
-  returnStatus: string | null;
-  actor: string;
-  detail: unknown;
-  at: string;
-}
-
 export interface ListReturn {
   id: string;
   /** applied | arrived | late | rejected */
@@ -99,100 +88,33 @@ export interface ListReturn {
   reason: string | null;
 }
 
-export type TaxBillStatus = '1' | '2' | '3';
+export type TaxBillStatus = NonNullable<ApiQuery<'/api/v1/tax/bills'>['status']>;
 
-export interface TaxBill {
-  taxNo: string;
-  invtNo: string;
-  assureCode: string;
-  ebcCode: string;
-  customsTax: string;
-  valueAddedTax: string;
-  consumptionTax: string;
-  total: string;
-  netted: string;
-  payable: string;
-  status: TaxBillStatus;
-  releasedOn: string;
-  dueFrom: string;
-  dueTo: string;
-  entDutyNo: string | null;
-  items: TaxLine[];
-}
+export type TaxBill = Refine<Item<ApiOk<'/api/v1/tax/bills'>['items']>, { status: TaxBillStatus; items: TaxLine[] }>;
 
-export interface ClearanceList {
-  id: string;
-  invtNo: string | null;
-  orderNo: string;
-  ebpCode: string;
-  ebcCode: string;
-  agentCode: string;
-  copNo: string;
-  logisticsCode: string;
-  logisticsNo: string;
-  tradeMode: string;
-  status: ListStatus;
-  returnStatus: string;
-  declaredOn: string;
-  releasedAt: string | null;
-  amount: string | null;
-  tax: { customsTax: string; valueAddedTax: string; consumptionTax: string } | null;
-  decision: ListDecision | null;
-  createdAt: string;
-  updatedAt: string;
-}
+type ListAnswer = ApiOk<'/api/v1/clearance/lists/{id}'>;
+type ListRefined = { status: ListStatus; decision: ListDecision | null };
 
-export interface ClearanceListDetail extends ClearanceList {
-  events: ListEvent[];
-  returns: ListReturn[];
-  taxBill: TaxBill | null;
-}
+export type ClearanceList = Refine<
+  Omit<Item<ApiOk<'/api/v1/clearance/lists'>['items']>, 'events' | 'returns' | 'taxBill'>,
+  ListRefined
+>;
+export type ListEvent = Item<NonNullable<ListAnswer['events']>>;
 
-export interface TaxDue {
-  month: string;
-  bills: TaxBill[];
-  totals: { assessed: string; netted: string; voided: string; payable: string; consolidated: string };
-  window: { from: string; to: string } | null;
-}
+export type ClearanceListDetail = Refine<
+  ListAnswer,
+  ListRefined & { events: ListEvent[]; returns: ListReturn[]; taxBill: TaxBill | null }
+>;
 
-export interface Consolidation {
-  month: string;
-  entDutyNo: string | null;
-  bills: number;
-  paid: string;
-}
+export type TaxDue = Refine<ApiOk<'/api/v1/tax/due'>, { bills: TaxBill[] }>;
+export type Consolidation = ApiOk<'/api/v1/tax/consolidations', 'post'>;
+export type StockItem = Item<ApiOk<'/api/v1/bonded/stock'>['items']>;
+export type StockEntryInput = ApiBody<'/api/v1/bonded/entries'>;
 
-export interface StockItem {
-  areaCode: string;
-  itemRecordNo: string;
-  gcode: string;
-  gname: string;
-  qty: string;
-  updatedAt: string;
-}
-
-export interface StockEntryInput {
-  areaCode: string;
-  entryNo: string;
-  items: { itemRecordNo: string; gcode: string; gname: string; qty: string }[];
-}
-
+type QuotaBody = ApiBody<'/api/v1/quota/check'>;
 /** What the buyer agreed to: whether an order fits, or also the amount left this year. */
-export type ConsentScope = 'fits' | 'remaining';
-
-export interface QuotaAnswer {
-  year: number;
-  annualLimit: string;
-  singleLimit: string;
-  /** order: a buyer of one of the enterprise's declared orders; consent: the buyer's attested consent. */
-  basis: 'order' | 'consent';
-  consentReference?: string;
-  amount?: string;
-  fits?: boolean;
-  exceeds?: ('single-limit' | 'annual-limit')[];
-  /** Only when the buyer's consent asked for it. */
-  remaining?: string;
-}
+export type ConsentScope = NonNullable<QuotaBody['consent']>['scope'];
+export type QuotaAnswer = ApiOk<'/api/v1/quota/check', 'post'>;
 
 const enc = encodeURIComponent;
 
@@ -211,13 +133,7 @@ export const clearanceApi = {
     request<{ items: StockItem[] }>('GET', '/bonded/stock', undefined, { areaCode }).then((r) => r.items),
   addStockEntry: (body: StockEntryInput) =>
     request<{ areaCode: string; entryNo: string; repeated: boolean }>('POST', '/bonded/entries', body),
-  quotaCheck: (body: {
-    buyerName: string;
-    buyerIdType: '1';
-    buyerIdNumber: string;
-    amount?: string;
-    consent?: { reference: string; givenAt: string; scope: ConsentScope };
-  }) => request<QuotaAnswer>('POST', '/quota/check', body),
+  quotaCheck: (body: QuotaBody) => request<QuotaAnswer>('POST', '/quota/check', body),
 };
 
 /** A reason's words in the current language. */

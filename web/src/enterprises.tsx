@@ -10,8 +10,10 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isZh, request } from './api';
+import type { ApiOk, Item } from './api/types';
 
-export type EnterpriseName = { nameCn: string; nameEn: string | null };
+type NameItem = Item<ApiOk<'/api/v1/enterprise-names'>['items']>;
+export type EnterpriseName = Pick<NameItem, 'nameCn' | 'nameEn'>;
 
 /** The most codes the API resolves per call (src/modules/filing/name-routes.ts MAX_NAME_CODES). */
 const BATCH = 100;
@@ -50,7 +52,7 @@ async function flush(): Promise<void> {
     const batch = codes.slice(i, i + BATCH);
     for (const c of batch) inFlight.add(c);
     try {
-      const r = await request<{ items: ({ code: string } & EnterpriseName)[] }>('GET', '/enterprise-names', undefined, {
+      const r = await request<ApiOk<'/api/v1/enterprise-names'>>('GET', '/enterprise-names', undefined, {
         code: batch,
       });
       if (gen !== generation) return;

@@ -2,10 +2,11 @@
  * Pure helpers of the trust pages (签名证书, 证书核准, 证书信任): no React, so that the tests can hold them to the
  * backend's rules.
  */
+import type { SigningCertificate } from './api';
 
 /** The locale key of why a certificate waits for customs (the API's pendingReason). */
 export function pendingReasonKey(
-  reason: 'self-signed' | 'unknown-issuer' | null | undefined,
+  reason: SigningCertificate['pendingReason'] | undefined,
 ): 'pendingSelfSigned' | 'pendingUnknownIssuer' | null {
   if (reason === 'self-signed') return 'pendingSelfSigned';
   if (reason === 'unknown-issuer') return 'pendingUnknownIssuer';

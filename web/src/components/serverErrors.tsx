@@ -117,3 +117,19 @@ export function useServerErrors(form: FormInstance) {
 
   return { show, clear, alert };
 }
+
+/** The error of a page's last fetch (nothing when there is none), in the current language. */
+export function LoadError({ error, onClose }: { error: unknown; onClose?: () => void }) {
+  const { i18n } = useTranslation();
+  if (!error) return null;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      closable={!!onClose}
+      onClose={onClose}
+      message={errorText(error, i18n.language)}
+      style={{ marginBottom: 12 }}
+    />
+  );
+}

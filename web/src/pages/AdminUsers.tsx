@@ -14,13 +14,14 @@ import {
   Table,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ENTERPRISE_USER_ROLES, errorText, USER_ROLES, type UserRecord, type UserRole } from '../api';
 import { useAuth } from '../auth';
 import { CODE_TRIGGERS, codeRules } from '../codes';
 import { passwordRules } from '../components/passwordRule';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { EnterpriseCode, useEnterpriseNames } from '../enterprises';
 import { formatTime } from '../i18n';
 
@@ -200,29 +201,17 @@ export default function AdminUsers() {
   const lang = i18n.language;
   const { message } = App.useApp();
   const { me } = useAuth();
-  const [items, setItems] = useState<UserRecord[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
   const [roleFilter, setRoleFilter] = useState<UserRole | undefined>();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserRecord | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setItems(await api.users.list());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: () => api.users.list().then((items) => ({ items })),
+  });
+  const { items, loading, error, reload: load } = list;
 
   const setStatus = async (u: UserRecord, status: 'active' | 'disabled') => {
     try {

@@ -1,9 +1,10 @@
 import { CopyOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ApiKey, api, type Enterprise, errorText } from '../api';
+import { type ApiKey, api, errorText } from '../api';
 import { useAuth } from '../auth';
+import { useListPage } from '../components/useListPage';
 import { formatTime } from '../i18n';
 
 /** Copies text, with a fallback for pages not served over HTTPS (no async clipboard there). */
@@ -42,33 +43,23 @@ export default function ApiKeys() {
   const { me } = useAuth();
   const uscc = me?.enterpriseUscc ?? '';
   const isAdmin = me?.role === 'enterprise_admin';
-  const [items, setItems] = useState<ApiKey[]>([]);
-  const [enterprise, setEnterprise] = useState<Enterprise | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [form] = Form.useForm<{ name: string }>();
 
-  const load = useCallback(async () => {
-    if (!uscc) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const [keys, e] = await Promise.all([api.apiKeys.list(uscc), api.enterprises.get(uscc)]);
-      setItems(keys);
-      setEnterprise(e);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [uscc]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: async () => {
+      const [items, enterprise] = await Promise.all([api.apiKeys.list(uscc), api.enterprises.get(uscc)]);
+      return { items, enterprise };
+    },
+    deps: [uscc],
+    enabled: !!uscc,
+  });
+  const { items, loading, error, reload: load } = list;
+  const enterprise = list.data?.enterprise ?? null;
 
   const create = async (v: { name: string }) => {
     setBusy(true);

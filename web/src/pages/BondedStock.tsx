@@ -1,13 +1,14 @@
-import { DeleteOutlined, ImportOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { DeleteOutlined, ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { App, Button, Form, Input, Modal, Space, Table, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
-import { api, errorText, isEnterpriseUser } from '../api';
+import { api, isEnterpriseUser } from '../api';
 import { useAuth } from '../auth';
 import { clearanceApi, type StockEntryInput, type StockItem } from '../clearance';
 import { mono } from '../components/Declaration';
+import { ListPage } from '../components/ListPage';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
@@ -154,30 +155,15 @@ export default function BondedStock() {
   const lang = i18n.language;
   const { me } = useAuth();
   const enterprise = isEnterpriseUser(me?.role);
-  const [params, setParams] = useSearchParams();
-  const area = params.get('area') ?? '';
-  const [search, setSearch] = useState(area);
-  const [items, setItems] = useState<StockItem[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const list = useListPage({
+    filters: (p) => ({ area: p.get('area') ?? '' }),
+    // the whole stock at once (paged in the table): an enterprise's own, or a warehouse's for officers
+    fetch: ({ area }) => clearanceApi.stock(enterprise ? undefined : area || undefined).then((items) => ({ items })),
+    deps: [enterprise],
+  });
+  const [search, setSearch] = useState(list.filters.area);
   const [isWarehouse, setIsWarehouse] = useState(false);
   const [entryOpen, setEntryOpen] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setItems(await clearanceApi.stock(enterprise ? undefined : area || undefined));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [area, enterprise]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   useEffect(() => {
     const uscc = me?.enterpriseUscc;
@@ -191,94 +177,84 @@ export default function BondedStock() {
   const canEnter = (enterprise && isWarehouse) || me?.role === 'customs';
 
   return (
-    <div>
-      <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 16 }}>
-        <Typography.Title level={3} style={{ margin: 0, flex: 1 }}>
-          {t('stock.title')}
-        </Typography.Title>
-        {canEnter && (
+    <ListPage
+      title={t('stock.title')}
+      intro={t('stock.intro')}
+      actions={
+        canEnter && (
           <Button type="primary" icon={<ImportOutlined />} onClick={() => setEntryOpen(true)} data-testid="stock-entry">
             {t('stock.entry')}
           </Button>
-        )}
-        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
-          {t('common.refresh')}
-        </Button>
-      </div>
-      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-        {t('stock.intro')}
-      </Typography.Paragraph>
-      <Card variant="borderless" styles={{ body: { paddingBottom: 8 } }}>
-        {!enterprise && (
-          <Space wrap size={12} style={{ marginBottom: 16 }}>
-            <Input.Search
-              allowClear
-              style={{ width: 320 }}
-              placeholder={t('stock.filterArea')}
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              onSearch={(v) => {
-                const next = new URLSearchParams(params);
-                if (v.trim()) next.set('area', v.trim().toUpperCase());
-                else next.delete('area');
-                setParams(next, { replace: true });
-              }}
-              enterButton={<SearchOutlined />}
-            />
-          </Space>
-        )}
-        {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
-        <Table<StockItem>
-          rowKey={(r) => `${r.areaCode}|${r.itemRecordNo}`}
-          size="middle"
-          loading={loading}
-          dataSource={items}
-          locale={{ emptyText: t('stock.empty') }}
-          pagination={{ pageSize: 50, showTotal: (n) => t('common.total', { count: n }) }}
-          columns={[
-            {
-              title: t('stock.areaCode'),
-              dataIndex: 'areaCode',
-              width: 240,
-              render: (v: string) => <EnterpriseCode code={v} />,
-            },
-            {
-              title: t('stock.itemRecordNo'),
-              dataIndex: 'itemRecordNo',
-              render: (v: string) => <span style={mono}>{v}</span>,
-            },
-            {
-              title: t('stock.gcode'),
-              dataIndex: 'gcode',
-              width: 120,
-              render: (v: string) => <span style={mono}>{v}</span>,
-            },
-            { title: t('stock.gname'), dataIndex: 'gname' },
-            {
-              title: t('stock.qty'),
-              dataIndex: 'qty',
-              align: 'right',
-              width: 120,
-              render: (v: string) => <Typography.Text strong={Number(v) > 0}>{v}</Typography.Text>,
-            },
-            {
-              title: t('stock.updatedAt'),
-              dataIndex: 'updatedAt',
-              width: 150,
-              render: (v: string) => formatTime(v, lang),
-            },
-          ]}
+        )
+      }
+      onRefresh={() => void list.reload()}
+      error={list.error}
+      filters={
+        !enterprise && (
+          <Input.Search
+            allowClear
+            style={{ width: 320 }}
+            placeholder={t('stock.filterArea')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onSearch={(v) => list.setFilters({ area: v.trim().toUpperCase() })}
+            enterButton={<SearchOutlined />}
+          />
+        )
+      }
+      after={
+        <EntryModal
+          open={entryOpen}
+          areaCode={me?.enterpriseUscc ?? ''}
+          onClose={() => setEntryOpen(false)}
+          onDone={() => {
+            setEntryOpen(false);
+            void list.reload();
+          }}
         />
-      </Card>
-      <EntryModal
-        open={entryOpen}
-        areaCode={me?.enterpriseUscc ?? ''}
-        onClose={() => setEntryOpen(false)}
-        onDone={() => {
-          setEntryOpen(false);
-          void load();
-        }}
+      }
+    >
+      <Table<StockItem>
+        rowKey={(r) => `${r.areaCode}|${r.itemRecordNo}`}
+        size="middle"
+        loading={list.loading}
+        dataSource={list.items}
+        locale={{ emptyText: t('stock.empty') }}
+        pagination={{ pageSize: 50, showTotal: (n) => t('common.total', { count: n }) }}
+        columns={[
+          {
+            title: t('stock.areaCode'),
+            dataIndex: 'areaCode',
+            width: 240,
+            render: (v: string) => <EnterpriseCode code={v} />,
+          },
+          {
+            title: t('stock.itemRecordNo'),
+            dataIndex: 'itemRecordNo',
+            render: (v: string) => <span style={mono}>{v}</span>,
+          },
+          {
+            title: t('stock.gcode'),
+            dataIndex: 'gcode',
+            width: 120,
+            render: (v: string) => <span style={mono}>{v}</span>,
+          },
+          { title: t('stock.gname'), dataIndex: 'gname' },
+          {
+            title: t('stock.qty'),
+            dataIndex: 'qty',
+            align: 'right',
+            width: 120,
+            render: (v: string) => <Typography.Text strong={Number(v) > 0}>{v}</Typography.Text>,
+          },
+          {
+            title: t('stock.updatedAt'),
+            dataIndex: 'updatedAt',
+            width: 150,
+            render: (v: string) => formatTime(v, lang),
+          },
+        ]}
       />
-    </div>
+    </ListPage>
   );
 }

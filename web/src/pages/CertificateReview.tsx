@@ -1,11 +1,12 @@
 import { CheckOutlined, CloseOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText, type PendingCertificate } from '../api';
 import { pendingReason } from '../components/CertificateTrust';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { formatTime } from '../i18n';
 import { groupedFingerprint } from '../trust';
 
@@ -92,26 +93,14 @@ export default function CertificateReview() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const { message } = App.useApp();
-  const [items, setItems] = useState<PendingCertificate[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [target, setTarget] = useState<{ cert: PendingCertificate; decision: Decision } | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setItems(await api.trust.pending());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: () => api.trust.pending().then((items) => ({ items })),
+  });
+  const { items, loading, error, reload: load } = list;
 
   return (
     <div style={{ maxWidth: 1280 }}>

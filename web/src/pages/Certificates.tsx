@@ -1,12 +1,13 @@
 import { FileAddOutlined, PlusOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Switch, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorText, isZh, type RegisteredCertificate, type SigningCertificate, type TrustedCa } from '../api';
+import { api, errorText, isZh, type RegisteredCertificate, type SigningCertificate } from '../api';
 import { useAuth } from '../auth';
 import { readPemFile, TrustCell } from '../components/CertificateTrust';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { formatTime } from '../i18n';
 import { groupedFingerprint } from '../trust';
 
@@ -143,38 +144,28 @@ export default function Certificates() {
   const { message } = App.useApp();
   const { me } = useAuth();
   const uscc = me?.enterpriseUscc ?? '';
-  const [items, setItems] = useState<SigningCertificate[]>([]);
-  const [cas, setCas] = useState<TrustedCa[] | null>(null);
   const [requireSignature, setRequireSignature] = useState<boolean | undefined>(undefined);
-  const [loading, setLoading] = useState(true);
   const [saving, setSaving] = useState(false);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<RegisteredCertificate | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  const load = useCallback(async () => {
-    if (!uscc) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const [certs, e, trusted] = await Promise.all([
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: async () => {
+      const [items, e, cas] = await Promise.all([
         api.certificates.list(uscc),
         api.enterprises.get(uscc),
         api.trust.cas().catch(() => null),
       ]);
-      setItems(certs);
-      setCas(trusted);
       setRequireSignature(typeof e.requireSignature === 'boolean' ? e.requireSignature : undefined);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [uscc]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return { items, cas };
+    },
+    deps: [uscc],
+    enabled: !!uscc,
+  });
+  const { items, loading, error, reload: load } = list;
+  const cas = list.data?.cas ?? null;
 
   /** Whether the CA of a CA-issued certificate has left the trust store (or expired). */
   const caGone = (c: SigningCertificate): boolean =>

@@ -3,30 +3,13 @@ import {
   CloseOutlined,
   PauseCircleOutlined,
   PlayCircleOutlined,
-  ReloadOutlined,
   SearchOutlined,
   StopOutlined,
 } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Drawer,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Spin,
-  Table,
-  type TablePaginationConfig,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Drawer, Form, Input, Modal, Select, Space, Spin, Table, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import {
   api,
   type Decision,
@@ -45,7 +28,9 @@ import {
   PendingChangeTable,
   SectionTitle,
 } from '../components/EnterpriseView';
+import { ListPage } from '../components/ListPage';
 import { RoleTags, StatusTag } from '../components/StatusTag';
+import { useListPage } from '../components/useListPage';
 import { formatTime, useLabel } from '../i18n';
 
 /** Officers who decide on filings (the backend's FILING_DECIDERS); the others read only. */
@@ -272,78 +257,46 @@ export default function ConsoleQueue() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const { me } = useAuth();
-  const [params, setParams] = useSearchParams();
-  const statusParam = params
-    .getAll('status')
-    .filter((s): s is FilingStatus => (FILING_STATUSES as readonly string[]).includes(s));
-  const statuses = params.has('status') ? statusParam : DEFAULT_STATUSES;
-  const role = params.get('role') ?? undefined;
-  const q = params.get('q') ?? '';
-  const page = Number(params.get('page') ?? '1') || 1;
-  const pageSize = Number(params.get('pageSize') ?? '20') || 20;
-  const open = params.get('uscc');
-
-  const [data, setData] = useState<{ items: Enterprise[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const list = useListPage({
+    filters: (p) => ({
+      // an empty choice is kept in the address (?status=), else the default statuses come back
+      statuses: p.has('status')
+        ? p.getAll('status').filter((s): s is FilingStatus => (FILING_STATUSES as readonly string[]).includes(s))
+        : DEFAULT_STATUSES,
+      role: p.get('role') ?? undefined,
+      q: p.get('q') ?? '',
+    }),
+    fetch: ({ statuses, role, q }, page) =>
+      api.enterprises.list({ status: statuses, role, q: q || undefined, ...page }),
+    drawer: 'uscc',
+  });
+  const { statuses, role, q } = list.filters;
   const [search, setSearch] = useState(q);
-
-  const key = JSON.stringify([statuses, role, q, page, pageSize]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const r = await api.enterprises.list({ status: statuses, role, q: q || undefined, page, pageSize });
-      setData({ items: r.items, total: r.total });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [key]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const update = (patch: Record<string, string | string[] | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      next.delete(k);
-      if (Array.isArray(v)) {
-        if (v.length === 0 && k === 'status') next.append('status', '');
-        for (const item of v) next.append(k, item);
-      } else if (v !== null && v !== '') next.set(k, v);
-    }
-    setParams(next, { replace: true });
-  };
-
-  const onTable = (p: TablePaginationConfig) => {
-    update({ page: String(p.current ?? 1), pageSize: String(p.pageSize ?? 20) });
-  };
 
   const canDecide = !!me && (DECIDERS as readonly string[]).includes(me.role);
 
   return (
-    <div>
-      <div style={{ display: 'flex', alignItems: 'center', marginBottom: 16 }}>
-        <Typography.Title level={3} style={{ margin: 0, flex: 1 }}>
-          {t('console.title')}
-        </Typography.Title>
-        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
-          {t('common.refresh')}
-        </Button>
-      </div>
-      <Card variant="borderless" styles={{ body: { paddingBottom: 8 } }}>
-        <Space wrap size={12} style={{ marginBottom: 16 }}>
+    <ListPage
+      title={t('console.title')}
+      onRefresh={() => void list.reload()}
+      error={list.error}
+      after={
+        <DetailDrawer
+          uscc={list.selected}
+          onClose={list.closeRow}
+          onChanged={() => void list.reload()}
+          canDecide={canDecide}
+        />
+      }
+      filters={
+        <>
           <Select<FilingStatus[]>
             mode="multiple"
             allowClear
             style={{ minWidth: 300 }}
             placeholder={t('console.filterStatus')}
             value={statuses}
-            onChange={(v) => update({ status: v, page: null })}
+            onChange={(v) => list.setFilters({ status: v.length ? v : [''] })}
             options={FILING_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
             maxTagCount="responsive"
             data-testid="status-filter"
@@ -353,7 +306,7 @@ export default function ConsoleQueue() {
             style={{ width: 200 }}
             placeholder={t('console.allRoles')}
             value={role}
-            onChange={(v) => update({ role: v ?? null, page: null })}
+            onChange={(v) => list.setFilters({ role: v ?? null })}
             options={ENTERPRISE_ROLES.map((r) => ({ value: r, label: t(`entRole.${r}`) }))}
           />
           <Input.Search
@@ -362,87 +315,74 @@ export default function ConsoleQueue() {
             placeholder={t('console.filterQ')}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            onSearch={(v) => update({ q: v.trim(), page: null })}
+            onSearch={(v) => list.setFilters({ q: v.trim() })}
             enterButton={<SearchOutlined />}
             data-testid="queue-search"
           />
-        </Space>
-        {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
-        <Table<Enterprise>
-          rowKey="uscc"
-          size="middle"
-          loading={loading}
-          dataSource={data.items}
-          onChange={onTable}
-          onRow={(r) => ({ onClick: () => update({ uscc: r.uscc }), style: { cursor: 'pointer' } })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data.total,
-            showSizeChanger: true,
-            showTotal: (n) => t('common.total', { count: n }),
-          }}
-          columns={[
-            {
-              title: t('console.uscc'),
-              dataIndex: 'uscc',
-              width: 180,
-              render: (v: string) => <span style={mono}>{v}</span>,
-            },
-            {
-              title: t('console.name'),
-              dataIndex: 'nameCn',
-              render: (v: string, r) => (
-                <div>
-                  <div style={{ fontWeight: 500 }}>{v}</div>
-                  {r.nameEn && <div style={{ color: '#8a94a6', fontSize: 12 }}>{r.nameEn}</div>}
-                </div>
-              ),
-            },
-            {
-              title: t('console.roles'),
-              dataIndex: 'roles',
-              width: 230,
-              render: (v: Enterprise['roles']) => <RoleTags roles={v} />,
-            },
-            {
-              title: t('console.status'),
-              dataIndex: 'status',
-              width: 120,
-              render: (s: FilingStatus) => <StatusTag status={s} />,
-            },
-            {
-              title: t('console.submittedAt'),
-              dataIndex: 'submittedAt',
-              width: 150,
-              render: (v: string) => formatTime(v, lang),
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              width: 80,
-              render: (_: unknown, r) => (
-                <Button
-                  type="link"
-                  size="small"
-                  onClick={(ev) => {
-                    ev.stopPropagation();
-                    update({ uscc: r.uscc });
-                  }}
-                >
-                  {t('common.view')}
-                </Button>
-              ),
-            },
-          ]}
-        />
-      </Card>
-      <DetailDrawer
-        uscc={open}
-        onClose={() => update({ uscc: null })}
-        onChanged={() => void load()}
-        canDecide={canDecide}
+        </>
+      }
+    >
+      <Table<Enterprise>
+        rowKey="uscc"
+        size="middle"
+        loading={list.loading}
+        dataSource={list.items}
+        onRow={(r) => ({ onClick: () => list.openRow(r.uscc), style: { cursor: 'pointer' } })}
+        pagination={list.pagination}
+        columns={[
+          {
+            title: t('console.uscc'),
+            dataIndex: 'uscc',
+            width: 180,
+            render: (v: string) => <span style={mono}>{v}</span>,
+          },
+          {
+            title: t('console.name'),
+            dataIndex: 'nameCn',
+            render: (v: string, r) => (
+              <div>
+                <div style={{ fontWeight: 500 }}>{v}</div>
+                {r.nameEn && <div style={{ color: '#8a94a6', fontSize: 12 }}>{r.nameEn}</div>}
+              </div>
+            ),
+          },
+          {
+            title: t('console.roles'),
+            dataIndex: 'roles',
+            width: 230,
+            render: (v: Enterprise['roles']) => <RoleTags roles={v} />,
+          },
+          {
+            title: t('console.status'),
+            dataIndex: 'status',
+            width: 120,
+            render: (s: FilingStatus) => <StatusTag status={s} />,
+          },
+          {
+            title: t('console.submittedAt'),
+            dataIndex: 'submittedAt',
+            width: 150,
+            render: (v: string) => formatTime(v, lang),
+          },
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 80,
+            render: (_: unknown, r) => (
+              <Button
+                type="link"
+                size="small"
+                onClick={(ev) => {
+                  ev.stopPropagation();
+                  list.openRow(r.uscc);
+                }}
+              >
+                {t('common.view')}
+              </Button>
+            ),
+          },
+        ]}
       />
-    </div>
+    </ListPage>
   );
 }

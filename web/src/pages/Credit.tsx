@@ -14,81 +14,54 @@ import {
   Space,
   Spin,
   Table,
-  type TablePaginationConfig,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import { checkUscc } from '../../../src/kernel/codes/uscc';
-import { errorText, type FilingStatus, request } from '../api';
+import { allOf, errorText, type FilingStatus, request } from '../api';
+import type { ApiBody, ApiOk, Item, Refine } from '../api/types';
 import { useAuth } from '../auth';
 import { CODE_TRIGGERS, codeRules } from '../codes';
 import { StatusTag } from '../components/StatusTag';
-import { useServerErrors } from '../components/serverErrors';
+import { LoadError, useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { EnterpriseCode } from '../enterprises';
 import { formatTime } from '../i18n';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The credit API (GET /api/v1/credit, GET /api/v1/credit/{uscc}, POST /api/v1/credit/records)
 
-export const CREDIT_LEVELS = ['advanced', 'certified', 'general', 'dishonest', 'seriously-dishonest'] as const;
-export type CreditLevel = (typeof CREDIT_LEVELS)[number];
-export type Decree = '251' | '282';
+type CreditListAnswer = ApiOk<'/api/v1/credit'>;
+export type CreditStanding = ApiOk<'/api/v1/credit/{uscc}'>;
+export type CreditRecord = ApiOk<'/api/v1/credit/records', 'post'>['record'];
+export type CreditLevel = CreditRecord['level'];
+export type Decree = CreditRecord['decree'];
+export const CREDIT_LEVELS = allOf<CreditLevel>()([
+  'advanced',
+  'certified',
+  'general',
+  'dishonest',
+  'seriously-dishonest',
+]);
 
 /** Decree 282 takes effect on this day; before it Decree 251 applies. */
 const DECREE_282_FROM = '2026-04-01';
 const LEVELS_251: readonly CreditLevel[] = ['advanced', 'general', 'dishonest'];
 
-export interface CreditRecord {
-  id: string;
-  uscc: string;
-  decree: Decree;
-  level: CreditLevel;
-  validFrom: string;
-  validTo: string | null;
-  basis: string;
-  recordedBy: string | null;
-  recordedAt: string;
-}
-
-export interface CreditStanding {
-  uscc: string;
-  on: string;
-  decree: Decree;
-  level: CreditLevel;
-  record: CreditRecord | null;
-  history: CreditRecord[];
-}
-
 const enc = encodeURIComponent;
 
 /** One enterprise of the 信用管理 list: its names, filing status, and level on the list's date. */
-export interface CreditListItem {
-  uscc: string;
-  nameCn: string;
-  nameEn: string | null;
-  filingStatus: FilingStatus;
-  level: CreditLevel;
-  record: CreditRecord | null;
-}
-
-export interface CreditList {
-  on: string;
-  decree: Decree;
-  items: CreditListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type CreditListItem = Refine<Item<CreditListAnswer['items']>, { filingStatus: FilingStatus }>;
+export type CreditList = Refine<CreditListAnswer, { items: CreditListItem[] }>;
 
 export const creditApi = {
   list: (q: { level?: CreditLevel[]; q?: string; on?: string; page?: number; pageSize?: number }) =>
     request<CreditList>('GET', '/credit', undefined, q),
   standing: (uscc: string, on?: string) =>
     request<CreditStanding>('GET', `/credit/${enc(uscc)}`, undefined, on ? { on } : undefined),
-  record: (body: { uscc: string; level: CreditLevel; validFrom: string; validTo?: string | null; basis: string }) =>
+  record: (body: ApiBody<'/api/v1/credit/records'>) =>
     request<{ record: CreditRecord }>('POST', '/credit/records', body).then((r) => r.record),
 };
 
@@ -422,63 +395,23 @@ export default function Credit() {
   const { message } = App.useApp();
   const { me } = useAuth();
   const levelName = useLevelName();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const on = params.get('on') ?? '';
-  const levels = params
-    .getAll('level')
-    .filter((l): l is CreditLevel => (CREDIT_LEVELS as readonly string[]).includes(l));
-  const page = Number(params.get('page') ?? '1') || 1;
-  const pageSize = Number(params.get('pageSize') ?? '20') || 20;
-  const open = params.get('uscc');
+  const list = useListPage({
+    filters: (p) => ({
+      q: p.get('q') ?? '',
+      on: p.get('on') ?? '',
+      levels: p.getAll('level').filter((l): l is CreditLevel => (CREDIT_LEVELS as readonly string[]).includes(l)),
+    }),
+    fetch: ({ q, on, levels }, page) =>
+      creditApi.list({ q: q || undefined, on: on || undefined, level: levels.length ? levels : undefined, ...page }),
+    drawer: 'uscc',
+  });
+  const { q, on, levels } = list.filters;
+  const { data, selected: open } = list;
   const [search, setSearch] = useState(q);
-  const [data, setData] = useState<CreditList | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
   const [reloadKey, setReloadKey] = useState(0);
   const canRecord = me?.role === 'customs' || me?.role === 'platform_admin';
   const decree = data?.decree ?? decreeOf(on || shanghaiToday());
-
-  const key = JSON.stringify([q, on, levels, page, pageSize]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setData(
-        await creditApi.list({
-          q: q || undefined,
-          on: on || undefined,
-          level: levels.length ? levels : undefined,
-          page,
-          pageSize,
-        }),
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [key]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const update = (patch: Record<string, string | string[] | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      next.delete(k);
-      if (Array.isArray(v)) for (const item of v) next.append(k, item);
-      else if (v !== null && v !== undefined && v !== '') next.set(k, v);
-    }
-    setParams(next, { replace: true });
-  };
-
-  const onTable = (p: TablePaginationConfig) => {
-    update({ page: String(p.current ?? 1), pageSize: String(p.pageSize ?? 20) });
-  };
 
   // A whole USCC that is not in the list (an enterprise not filed here) can still be looked up.
   const typedCode = q.trim().toUpperCase();
@@ -498,7 +431,7 @@ export default function Credit() {
             {t('credit.add')}
           </Button>
         )}
-        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
           {t('common.refresh')}
         </Button>
       </div>
@@ -514,7 +447,7 @@ export default function Credit() {
             title={t('credit.searchPlaceholder')}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            onSearch={(v) => update({ q: v.trim(), page: null })}
+            onSearch={(v) => list.setFilters({ q: v.trim() })}
             enterButton={<SearchOutlined />}
             data-testid="credit-search"
           />
@@ -524,7 +457,7 @@ export default function Credit() {
             style={{ minWidth: 240 }}
             placeholder={t('credit.allLevels')}
             value={levels}
-            onChange={(v) => update({ level: v, page: null })}
+            onChange={(v) => list.setFilters({ level: v })}
             options={(decree === '251' ? LEVELS_251 : CREDIT_LEVELS).map((l) => ({
               value: l,
               label: levelName(l, decree),
@@ -537,12 +470,12 @@ export default function Credit() {
             <DatePicker
               allowClear
               placeholder={on || shanghaiToday()}
-              onChange={(d: PickedDate | null) => update({ on: d ? d.format('YYYY-MM-DD') : null, page: null })}
+              onChange={(d: PickedDate | null) => list.setFilters({ on: d ? d.format('YYYY-MM-DD') : null })}
               data-testid="credit-on"
             />
           </Space>
         </Space>
-        {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
+        <LoadError error={list.error} />
         {lookupCode && (
           <Alert
             type="info"
@@ -550,7 +483,7 @@ export default function Credit() {
             style={{ marginBottom: 12 }}
             message={t('credit.notListed', { uscc: lookupCode })}
             action={
-              <Button size="small" onClick={() => update({ uscc: lookupCode })} data-testid="credit-lookup">
+              <Button size="small" onClick={() => list.openRow(lookupCode)} data-testid="credit-lookup">
                 {t('credit.lookup')}
               </Button>
             }
@@ -559,18 +492,11 @@ export default function Credit() {
         <Table<CreditListItem>
           rowKey="uscc"
           size="middle"
-          loading={loading}
-          dataSource={data?.items ?? []}
-          onChange={onTable}
-          onRow={(r) => ({ onClick: () => update({ uscc: r.uscc }), style: { cursor: 'pointer' } })}
+          loading={list.loading}
+          dataSource={list.items}
+          onRow={(r) => ({ onClick: () => list.openRow(r.uscc), style: { cursor: 'pointer' } })}
           locale={{ emptyText: t('credit.empty') }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (n) => t('common.total', { count: n }),
-          }}
+          pagination={list.pagination}
           data-testid="credit-list"
           columns={[
             {
@@ -629,7 +555,7 @@ export default function Credit() {
                   size="small"
                   onClick={(ev) => {
                     ev.stopPropagation();
-                    update({ uscc: r.uscc });
+                    list.openRow(r.uscc);
                   }}
                 >
                   {t('credit.records')}
@@ -644,7 +570,7 @@ export default function Credit() {
         uscc={open}
         on={on}
         reloadKey={reloadKey}
-        onClose={() => update({ uscc: null })}
+        onClose={list.closeRow}
         {...(canRecord ? { onAdd: () => setAdding(true) } : {})}
       />
 
@@ -656,8 +582,8 @@ export default function Credit() {
           setAdding(false);
           message.success(t('credit.added'));
           setReloadKey((n) => n + 1);
-          void load();
-          update({ uscc: r.uscc });
+          void list.reload();
+          list.openRow(r.uscc);
         }}
       />
     </div>

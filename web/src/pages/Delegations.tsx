@@ -15,7 +15,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 // The rule the API applies (who may delegate which message kind to whom), imported rather than copied: pure code.
 import type { EnterpriseRole as FilingRole } from '../api';
@@ -23,15 +23,16 @@ import {
   ApiError,
   api,
   type Delegation,
+  type DelegationInput,
   type DelegationParty,
   type DelegationStatus,
-  type Enterprise,
   errorText,
 } from '../api';
 import { useAuth } from '../auth';
 import { typeLabel } from '../ceb';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { formatTime, useLabel } from '../i18n';
 
 const STATUS_COLORS: Record<DelegationStatus, string> = {
@@ -87,6 +88,12 @@ function Party({ p }: { p: DelegationParty }) {
 }
 
 type Delegable = { type: string; delegateRoles: FilingRole[] }[];
+/** What the page shows before the first answer. */
+const EMPTY: { given: Delegation[]; received: Delegation[]; delegable: Delegable } = {
+  given: [],
+  received: [],
+  delegable: [],
+};
 
 function RecordModal({
   open,
@@ -133,7 +140,7 @@ function RecordModal({
     try {
       const d = await api.delegations.create(uscc, {
         delegateUscc: v.delegateUscc.trim().toUpperCase(),
-        messageTypes: v.messageTypes,
+        messageTypes: v.messageTypes as DelegationInput['messageTypes'],
         validFrom: day(v.validFrom),
         validUntil: day(v.validUntil),
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
@@ -318,36 +325,23 @@ export default function Delegations() {
   const { me } = useAuth();
   const uscc = me?.enterpriseUscc ?? '';
   const isAdmin = me?.role === 'enterprise_admin';
-  const [enterprise, setEnterprise] = useState<Enterprise | null>(null);
-  const [data, setData] = useState<{ given: Delegation[]; received: Delegation[]; delegable: Delegable }>({
-    given: [],
-    received: [],
-    delegable: [],
-  });
   const [currentOnly, setCurrentOnly] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [recording, setRecording] = useState(false);
   const [ending, setEnding] = useState<Delegation | null>(null);
 
-  const load = useCallback(async () => {
-    if (!uscc) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const [e, d] = await Promise.all([api.enterprises.get(uscc), api.delegations.list(uscc, currentOnly)]);
-      setEnterprise(e);
-      setData(d);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [uscc, currentOnly]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: async () => {
+      const [enterprise, d] = await Promise.all([api.enterprises.get(uscc), api.delegations.list(uscc, currentOnly)]);
+      return { enterprise, d };
+    },
+    deps: [uscc, currentOnly],
+    enabled: !!uscc,
+  });
+  const { loading, error, reload: load } = list;
+  const enterprise = list.data?.enterprise ?? null;
+  const data: { given: Delegation[]; received: Delegation[]; delegable: Delegable } = list.data?.d ?? EMPTY;
 
   const roles = (enterprise?.roles ?? []) as FilingRole[];
   const canDelegate = data.delegable.length > 0;
@@ -485,7 +479,7 @@ export default function Delegations() {
           type="error"
           showIcon
           closable
-          onClose={() => setError(null)}
+          onClose={list.clearError}
           message={errorText(error, lang)}
           style={{ marginBottom: 16 }}
         />

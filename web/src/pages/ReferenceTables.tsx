@@ -23,39 +23,19 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, detailText, type ErrorBody, type ErrorDetail, errorText, request } from '../api';
+import type { ApiOk, Item } from '../api/types';
 import { useAuth } from '../auth';
 import { formatBytes, mono } from '../components/Declaration';
 import { formatTime } from '../i18n';
 
-/** The kinds of reference table, in the backend's order. */
-const KINDS = ['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params', 'holidays'] as const;
-type Kind = (typeof KINDS)[number];
+/** The kinds of reference table. */
+type Kind = KindVersions['kind'];
 /** Who may load tables (the backend's loaders); the others read only. */
 const LOADERS = ['platform_admin', 'customs'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-interface TableVersion {
-  id: string;
-  kind: Kind;
-  label: string;
-  sourceName: string;
-  sha256: string;
-  rowCount: number;
-  isSample: boolean;
-  active: boolean;
-  inForce: boolean;
-  loadedBy: string | null;
-  loadedAt: string;
-}
-
-interface KindVersions {
-  kind: Kind;
-  name: string;
-  nameEn: string;
-  columns: string[];
-  inForce: TableVersion | null;
-  versions: TableVersion[];
-}
+type KindVersions = Item<ApiOk<'/api/v1/tables'>['kinds']>;
+type TableVersion = Item<KindVersions['versions']>;
 
 const contentUrl = (id: string) => `/api/v1/tables/versions/${encodeURIComponent(id)}/content`;
 
@@ -279,7 +259,7 @@ export default function ReferenceTables() {
     setLoading(true);
     setError(null);
     try {
-      setKinds((await request<{ kinds: KindVersions[] }>('GET', '/tables')).kinds);
+      setKinds((await request<ApiOk<'/api/v1/tables'>>('GET', '/tables')).kinds);
     } catch (err) {
       setError(err);
     } finally {

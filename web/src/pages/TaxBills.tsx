@@ -1,6 +1,5 @@
 import { PayCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -16,14 +15,15 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { errorText } from '../api';
 import { useAuth } from '../auth';
-import { clearanceApi, shanghaiMonth, type TaxBill, type TaxBillStatus, type TaxDue, yuan } from '../clearance';
+import { clearanceApi, shanghaiMonth, type TaxBill, type TaxBillStatus, yuan } from '../clearance';
 import { TaxBillStatusTag, TaxLinesTable } from '../components/Clearance';
 import { mono } from '../components/Declaration';
+import { LoadError } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { EnterpriseCode } from '../enterprises';
 
 const BILL_STATUSES: TaxBillStatus[] = ['1', '2', '3'];
@@ -150,46 +150,19 @@ function BillsTable({
 }
 
 function BillsTab() {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
-  const [params, setParams] = useSearchParams();
-  const statusParam = params.get('status') ?? '';
-  const status = (BILL_STATUSES as string[]).includes(statusParam) ? (statusParam as TaxBillStatus) : undefined;
-  const monthParam = params.get('month') ?? '';
-  const month = MONTH_RE.test(monthParam) ? monthParam : undefined;
-  const page = Number(params.get('page') ?? '1') || 1;
-  const pageSize = Number(params.get('pageSize') ?? '20') || 20;
-  const [data, setData] = useState<{ items: TaxBill[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const key = JSON.stringify([status, month, page, pageSize]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const r = await clearanceApi.taxBills({ status, month, page, pageSize });
-      setData({ items: r.items, total: r.total });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [key]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const update = (patch: Record<string, string | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === undefined || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    setParams(next, { replace: true });
-  };
+  const { t } = useTranslation();
+  const list = useListPage({
+    filters: (p) => {
+      const status = p.get('status') ?? '';
+      const month = p.get('month') ?? '';
+      return {
+        status: (BILL_STATUSES as string[]).includes(status) ? (status as TaxBillStatus) : undefined,
+        month: MONTH_RE.test(month) ? month : undefined,
+      };
+    },
+    fetch: (f, page) => clearanceApi.taxBills({ ...f, ...page }),
+  });
+  const { status, month } = list.filters;
 
   return (
     <div>
@@ -199,7 +172,7 @@ function BillsTab() {
           style={{ width: 140 }}
           placeholder={t('taxBills.allStatuses')}
           value={status}
-          onChange={(v) => update({ status: v ?? null, page: null })}
+          onChange={(v) => list.setFilters({ status: v ?? null })}
           options={BILL_STATUSES.map((s) => ({ value: s, label: t(`taxBills.statuses.${s}`) }))}
           data-testid="bill-status"
         />
@@ -209,28 +182,16 @@ function BillsTab() {
           style={{ width: 160 }}
           placeholder={t('taxBills.releasedMonth')}
           value={month}
-          onChange={(v) => update({ month: v ?? null, page: null })}
+          onChange={(v) => list.setFilters({ month: v ?? null })}
           options={monthOptions(24, 0)}
           data-testid="bill-month"
         />
-        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
           {t('common.refresh')}
         </Button>
       </Space>
-      {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
-      <BillsTable
-        testId="tax-bills"
-        bills={data.items}
-        loading={loading}
-        onChange={(p) => update({ page: String(p.current ?? 1), pageSize: String(p.pageSize ?? 20) })}
-        pagination={{
-          current: page,
-          pageSize,
-          total: data.total,
-          showSizeChanger: true,
-          showTotal: (n) => t('common.total', { count: n }),
-        }}
-      />
+      <LoadError error={list.error} />
+      <BillsTable testId="tax-bills" bills={list.items} loading={list.loading} pagination={list.pagination} />
     </div>
   );
 }
@@ -240,29 +201,16 @@ function DueTab() {
   const lang = i18n.language;
   const { me } = useAuth();
   const { message, modal } = App.useApp();
-  const [params, setParams] = useSearchParams();
-  const dueParam = params.get('due') ?? '';
-  const month = MONTH_RE.test(dueParam) ? dueParam : shanghaiMonth();
-  const [due, setDue] = useState<TaxDue | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const list = useListPage({
+    filters: (p) => {
+      const due = p.get('due') ?? '';
+      return { month: MONTH_RE.test(due) ? due : shanghaiMonth() };
+    },
+    fetch: ({ month }) => clearanceApi.taxDue(month),
+  });
+  const { month } = list.filters;
+  const { data: due, loading, reload: load } = list;
   const isAdmin = me?.role === 'enterprise_admin';
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setDue(await clearanceApi.taxDue(month));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [month]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const openBills = (due?.bills ?? []).filter((b) => b.status === '1');
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -298,11 +246,7 @@ function DueTab() {
           showSearch
           style={{ width: 140 }}
           value={month}
-          onChange={(v) => {
-            const next = new URLSearchParams(params);
-            next.set('due', v);
-            setParams(next, { replace: true });
-          }}
+          onChange={(v) => list.setFilters({ due: v })}
           options={monthOptions(24, 3)}
           data-testid="due-month"
         />
@@ -323,7 +267,7 @@ function DueTab() {
           </Button>
         </Tooltip>
       </Space>
-      {error ? <Alert type="error" showIcon message={errorText(error, lang)} style={{ marginBottom: 12 }} /> : null}
+      <LoadError error={list.error} />
       {totals && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }} data-testid="due-totals">
           <Col xs={12} md={5}>

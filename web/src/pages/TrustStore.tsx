@@ -1,11 +1,12 @@
 import { FileAddOutlined, PlusOutlined, ReloadOutlined, StopOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type CrlLoaded, errorText, type TrustedCa } from '../api';
 import { readPemFile } from '../components/CertificateTrust';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { formatTime } from '../i18n';
 import { groupedFingerprint } from '../trust';
 
@@ -202,27 +203,15 @@ export default function TrustStore() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const { message, modal } = App.useApp();
-  const [items, setItems] = useState<TrustedCa[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
   const [loadingCrl, setLoadingCrl] = useState(false);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setItems(await api.trust.cas());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: () => api.trust.cas().then((items) => ({ items })),
+  });
+  const { items, loading, error, reload: load } = list;
 
   const remove = async (ca: TrustedCa) => {
     try {

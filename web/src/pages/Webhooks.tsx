@@ -1,6 +1,6 @@
 import { PlusOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Popconfirm, Select, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
@@ -14,6 +14,7 @@ import { useAuth } from '../auth';
 import { typeLabel } from '../ceb';
 import { mono } from '../components/Declaration';
 import { useServerErrors } from '../components/serverErrors';
+import { useListPage } from '../components/useListPage';
 import { formatTime } from '../i18n';
 
 const DELIVERY_COLORS: Record<DeliveryStatus, string> = {
@@ -78,48 +79,25 @@ export default function Webhooks() {
   const uscc = me?.enterpriseUscc ?? '';
   const [form] = Form.useForm<{ url: string }>();
   const serverErrors = useServerErrors(form);
-  const [endpoints, setEndpoints] = useState<WebhookEndpoint[]>([]);
-  const [loadingEndpoints, setLoadingEndpoints] = useState(true);
   const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const [status, setStatus] = useState<DeliveryStatus | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [deliveries, setDeliveries] = useState<{ items: WebhookDelivery[]; total: number }>({ items: [], total: 0 });
-  const [loadingDeliveries, setLoadingDeliveries] = useState(false);
-
-  const loadEndpoints = useCallback(async () => {
-    if (!uscc) return;
-    setLoadingEndpoints(true);
-    try {
-      setEndpoints(await api.webhooks.list(uscc));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoadingEndpoints(false);
-    }
-  }, [uscc]);
-
-  const loadDeliveries = useCallback(async () => {
-    if (!uscc) return;
-    setLoadingDeliveries(true);
-    try {
-      const r = await api.webhooks.deliveries(uscc, { status, page, pageSize });
-      setDeliveries({ items: r.items, total: r.total });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoadingDeliveries(false);
-    }
-  }, [uscc, status, page, pageSize]);
-
-  useEffect(() => {
-    void loadEndpoints();
-  }, [loadEndpoints]);
-  useEffect(() => {
-    void loadDeliveries();
-  }, [loadDeliveries]);
+  const endpointList = useListPage({
+    store: 'state',
+    filters: () => ({}),
+    fetch: () => api.webhooks.list(uscc).then((items) => ({ items })),
+    deps: [uscc],
+    enabled: !!uscc,
+  });
+  const deliveryList = useListPage({
+    store: 'state',
+    filters: (p) => ({ status: (p.get('status') ?? undefined) as DeliveryStatus | undefined }),
+    fetch: ({ status }, page) => api.webhooks.deliveries(uscc, { status, ...page }),
+    deps: [uscc],
+    enabled: !!uscc,
+  });
+  const loadEndpoints = endpointList.reload;
+  const loadDeliveries = deliveryList.reload;
+  const error = endpointList.error ?? deliveryList.error;
+  const status = deliveryList.filters.status;
 
   const add = async (v: { url: string }) => {
     serverErrors.clear();
@@ -180,7 +158,10 @@ export default function Webhooks() {
           type="error"
           showIcon
           closable
-          onClose={() => setError(null)}
+          onClose={() => {
+            endpointList.clearError();
+            deliveryList.clearError();
+          }}
           message={errorText(error, lang)}
           style={{ marginBottom: 16 }}
         />
@@ -205,8 +186,8 @@ export default function Webhooks() {
         <Table<WebhookEndpoint>
           rowKey="id"
           size="middle"
-          loading={loadingEndpoints}
-          dataSource={endpoints}
+          loading={endpointList.loading}
+          dataSource={endpointList.items}
           pagination={false}
           data-testid="webhook-endpoints"
           columns={[
@@ -265,10 +246,7 @@ export default function Webhooks() {
             style={{ width: 160 }}
             placeholder={t('webhooks.allStatuses')}
             value={status}
-            onChange={(v) => {
-              setStatus(v);
-              setPage(1);
-            }}
+            onChange={(v) => deliveryList.setFilters({ status: v ?? null })}
             options={DELIVERY_STATUSES.map((s) => ({ value: s, label: t(`webhooks.dStatus.${s}`) }))}
           />
         }
@@ -276,19 +254,9 @@ export default function Webhooks() {
         <Table<WebhookDelivery>
           rowKey="id"
           size="small"
-          loading={loadingDeliveries}
-          dataSource={deliveries.items}
-          pagination={{
-            current: page,
-            pageSize,
-            total: deliveries.total,
-            showSizeChanger: true,
-            showTotal: (n) => t('common.total', { count: n }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
+          loading={deliveryList.loading}
+          dataSource={deliveryList.items}
+          pagination={deliveryList.pagination}
           columns={[
             {
               title: t('webhooks.createdAt'),
