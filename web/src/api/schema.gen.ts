@@ -2643,6 +2643,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprises/{uscc}/overseas-warehouses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overseas warehouses an enterprise filed (本企业海外仓) */
+        get: {
+            parameters: {
+                query?: {
+                    country?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    uscc: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string;
+                                areaM2: string;
+                                code: string;
+                                country: string;
+                                createdAt: string;
+                                goodsCategories: string[];
+                                id: string;
+                                nameCn: string;
+                                operator: {
+                                    nameCn: string | null;
+                                    uscc: string;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "scheduled" | "expired" | "withdrawn";
+                                validFrom: string;
+                                validTo: string;
+                                withdrawnOn: string | null;
+                                withdrawReason: string | null;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** File an overseas warehouse (海外仓备案): where 9810 exports (跨境电商出口海外仓) go; by an enterprise filed as overseas-warehouse operator or e-commerce enterprise */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uscc: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address: string;
+                        areaM2: string;
+                        country: string;
+                        goodsCategories: string[];
+                        nameCn: string;
+                        validFrom: string;
+                        validTo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            warehouse: {
+                                address: string;
+                                areaM2: string;
+                                code: string;
+                                country: string;
+                                createdAt: string;
+                                goodsCategories: string[];
+                                id: string;
+                                nameCn: string;
+                                operator: {
+                                    nameCn: string | null;
+                                    uscc: string;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "scheduled" | "expired" | "withdrawn";
+                                validFrom: string;
+                                validTo: string;
+                                withdrawnOn: string | null;
+                                withdrawReason: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{uscc}/overseas-warehouses/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an overseas-warehouse filing from today on (撤销海外仓备案) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    uscc: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            warehouse: {
+                                address: string;
+                                areaM2: string;
+                                code: string;
+                                country: string;
+                                createdAt: string;
+                                goodsCategories: string[];
+                                id: string;
+                                nameCn: string;
+                                operator: {
+                                    nameCn: string | null;
+                                    uscc: string;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "scheduled" | "expired" | "withdrawn";
+                                validFrom: string;
+                                validTo: string;
+                                withdrawnOn: string | null;
+                                withdrawReason: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprises/{uscc}/record": {
         parameters: {
             query?: never;
@@ -3731,6 +3972,89 @@ export interface paths {
                     content: {
                         "application/json": string;
                         "application/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overseas-warehouses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every filed overseas warehouse (海外仓备案), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    country?: string;
+                    operator?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string;
+                                areaM2: string;
+                                code: string;
+                                country: string;
+                                createdAt: string;
+                                goodsCategories: string[];
+                                id: string;
+                                nameCn: string;
+                                operator: {
+                                    nameCn: string | null;
+                                    uscc: string;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "scheduled" | "expired" | "withdrawn";
+                                validFrom: string;
+                                validTo: string;
+                                withdrawnOn: string | null;
+                                withdrawReason: string | null;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
                     };
                 };
             };
