@@ -32,6 +32,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { seedDemo } from '../src/app/demo.js';
+import { createPlatform, type Platform } from '../src/app/platform.js';
 import { clearanceStore } from '../src/modules/clearance/store.js';
 import type { CebMessage, CebRecord } from '../src/modules/declaration/ceb/codec.js';
 import {
@@ -45,9 +47,7 @@ import {
 import { declarationStore } from '../src/modules/declaration/store.js';
 import { loadConfig } from '../src/platform/config.js';
 import { type DbHandle, openDatabase, rowsOf } from '../src/platform/db/client.js';
-import { seedDemo } from '../src/platform/demo.js';
 import { createLogger } from '../src/platform/log.js';
-import { createPlatform, type Platform } from '../src/platform/platform.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const LISTS = Number(process.env.BENCH_LISTS ?? 20_000);

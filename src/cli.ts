@@ -1,15 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
-import { tooLarge } from './modules/clearance/reference-tables.js';
-import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
-import { loadConfig } from './platform/config.js';
-import { migrateDatabase } from './platform/db/client.js';
-import { DataDirLockedError } from './platform/db/lock.js';
-import { seedDemo } from './platform/demo.js';
-import { ROLES, type Role } from './platform/http/auth.js';
-import { AppError } from './platform/http/errors.js';
+import { seedDemo } from './app/demo.js';
 import {
   createApp,
   createPlatform,
@@ -17,7 +9,15 @@ import {
   openConfiguredDatabase,
   prepare,
   VERSION,
-} from './platform/platform.js';
+} from './app/platform.js';
+import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
+import { tooLarge } from './modules/clearance/reference-tables.js';
+import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
+import { loadConfig } from './platform/config.js';
+import { migrateDatabase } from './platform/db/client.js';
+import { DataDirLockedError } from './platform/db/lock.js';
+import { ROLES, type Role } from './platform/http/auth.js';
+import { AppError } from './platform/http/errors.js';
 
 const program = new Command()
   .name('cbec-zone')
@@ -471,7 +471,7 @@ ceb
     const input = await readSignable(file === '-' ? 0 : file);
     let key: import('./modules/declaration/signature/xmldsig.js').CebSigningKey | null = null;
     if (o.demo) {
-      const { demoSigningKey } = await import('./platform/demo-pki.js');
+      const { demoSigningKey } = await import('./app/demo-pki.js');
       key = demoSigningKey(o.demo);
       if (!key)
         throw AppError.field('--demo', `没有 ${o.demo} 的演示密钥`, `no demo key for ${o.demo} (tables/demo-pki)`);

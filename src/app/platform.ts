@@ -32,20 +32,19 @@ import {
 } from '../modules/gateway/connected.js';
 import { identityRoutes } from '../modules/identity/routes.js';
 import { IdentityService } from '../modules/identity/service.js';
-import { AuditTrail } from './audit/audit.js';
-import { actionsOf, departmentOfRole } from './audit/domains.js';
-import type { Config } from './config.js';
-import { loadOrCreatePiKey } from './crypto/key-file.js';
-import { PersonalInfoCipher } from './crypto/personal-info.js';
-import { ensurePlatformKey, listPublicKeys, type PlatformSigner } from './crypto/signing.js';
-import { type DbHandle, migrateDatabase, openDatabase } from './db/client.js';
+import { AuditTrail } from '../platform/audit/audit.js';
+import { actionsOf, departmentOfRole } from '../platform/audit/domains.js';
+import type { Config } from '../platform/config.js';
+import { loadOrCreatePiKey } from '../platform/crypto/key-file.js';
+import { PersonalInfoCipher } from '../platform/crypto/personal-info.js';
+import { ensurePlatformKey, listPublicKeys, type PlatformSigner } from '../platform/crypto/signing.js';
+import { type DbHandle, migrateDatabase, openDatabase } from '../platform/db/client.js';
+import { type App, buildApp } from '../platform/http/app.js';
+import { OFFICER_ROLES, only } from '../platform/http/auth.js';
+import { createLogger } from '../platform/log.js';
 import { DEMO_PASSWORD, type DemoSummary, seedDemo } from './demo.js';
 import { seedDemoClearance } from './demo-clearance.js';
 import { DEMO_PKI_DIR } from './demo-pki.js';
-import { type App, buildApp } from './http/app.js';
-import { OFFICER_ROLES, only } from './http/auth.js';
-
-import { createLogger } from './log.js';
 
 export const ROOT_DIR = join(import.meta.dirname, '../..');
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8')).version;
