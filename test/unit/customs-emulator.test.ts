@@ -14,7 +14,8 @@ import {
   paymentMessage,
   waybillMessage,
 } from '../../src/modules/declaration/examples.js';
-import { buildCebUnsigned, signDxp, verifyDxp } from '../../src/modules/gateway/connected.js';
+import { signDxp, verifyDxp } from '../../src/modules/declaration/port.js';
+import { buildCebUnsigned } from '../../src/modules/gateway/connected.js';
 import { CustomsEmulator, readDeclaration } from '../../src/modules/gateway/customs-emulator.js';
 import { sm2Sign } from '../../src/platform/crypto/sm2.js';
 

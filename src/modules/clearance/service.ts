@@ -17,19 +17,22 @@ import { pgCode, rowsOf } from '../../platform/db/client.js';
 import { Backoff, isDatabaseUnavailable } from '../../platform/db/outage.js';
 import { AppError } from '../../platform/http/errors.js';
 import {
+  type AcceptedRecords,
+  cebTime,
+  type IntakeListener,
   isBuyerOfDeclaredOrder,
   issueReceipts,
   type ListWithDocuments,
   listKeyOf,
   listsWithDocuments,
+  personHash,
   type ReceiptToIssue,
+  receiptRecord,
   setInventoryNumbers,
   setRecordStatuses,
-} from '../declaration/documents.js';
-import { cebTime, receiptRecord, text } from '../declaration/model.js';
-import { personHash } from '../declaration/records.js';
-import type { AcceptedRecords, IntakeListener } from '../declaration/service.js';
-import type { FilingService } from '../filing/service.js';
+  text,
+} from '../declaration/port.js';
+import type { FilingService } from '../filing/port.js';
 import { addDays, shanghaiDate } from './dates.js';
 import {
   type CreditLevel,

@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Decimal } from '../../kernel/money.js';
-import type { CebRecord } from '../declaration/ceb/codec.js';
-import type { ListWithDocuments } from '../declaration/documents.js';
+import type { CebRecord, ListWithDocuments } from '../declaration/port.js';
 import { daysBetween, shanghaiDate } from './dates.js';
 import type { Decision, ListDocuments } from './engine.js';
 import type { clrTaxBills } from './schema.js';
