@@ -10,9 +10,9 @@ import {
   prepare,
   VERSION,
 } from './app/platform.js';
-import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
-import { tooLarge } from './modules/clearance/reference-tables.js';
-import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
+import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/tables/reference-kinds.js';
+import { tooLarge } from './modules/clearance/tables/reference-tables.js';
+import { formatTableError, TABLE_NAMES } from './modules/clearance/tables/tables.js';
 import { loadConfig } from './platform/config.js';
 import { migrateDatabase } from './platform/db/client.js';
 import { DataDirLockedError } from './platform/db/lock.js';
@@ -318,7 +318,7 @@ program
     }) => {
       const { CustomsEmulator, runCustomsEmulator } = await import('./modules/gateway/customs-emulator.js');
       const { openGatewayTransport } = await import('./modules/gateway/connected.js');
-      const { readClearanceTables, SAMPLE_TABLES_DIR } = await import('./modules/clearance/table-files.js');
+      const { readClearanceTables, SAMPLE_TABLES_DIR } = await import('./modules/clearance/tables/table-files.js');
       const { Decimal } = await import('./kernel/money.js');
       if (!o.amqp === !o.folder) throw new Error('customs-emulator: give either --amqp URL or --folder DIR');
       const tablesDir = o.tables ?? SAMPLE_TABLES_DIR;

@@ -4,9 +4,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../src/app/schema.js';
 import { Decimal } from '../../src/kernel/money.js';
-import { shanghaiYear } from '../../src/modules/clearance/dates.js';
-import { policyOn } from '../../src/modules/clearance/limits.js';
-import { type ConsumeResult, QuotaConflictError, QuotaLedger } from '../../src/modules/clearance/quota.js';
+import { shanghaiYear } from '../../src/kernel/time.js';
+import { policyOn } from '../../src/modules/clearance/rules/import/limits.js';
+import { type ConsumeResult, QuotaConflictError, QuotaLedger } from '../../src/modules/clearance/store/quota.js';
 import { type Database, rowsOf } from '../../src/platform/db/client.js';
 import { DB_MODE, startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -4,7 +4,7 @@
  * connected mode's tests talk to, and what an operator can run to try connected mode without customs.
  *
  * It consumes DxpMsg messages (or bare CEB XML), keeps the documents in memory, and decides each import list with
- * the same pure `decideList` as the platform's emulated engine (clearance/engine.ts): tables from a folder (the
+ * the same pure `decideList` as the platform's emulated engine (clearance/rules/import/engine.ts): tables from a folder (the
  * labelled samples by default), credit level `general`, an in-memory annual quota per buyer, a random seed recorded
  * in the receipt. Receipts go back as CEB XML in DxpMsg envelopes, each validated against the official XSD first:
  *
