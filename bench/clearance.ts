@@ -32,7 +32,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { clearanceStore } from '../src/modules/clearance/store.js';
+import { seedDemo } from '../src/app/demo.js';
+import { createPlatform, type Platform } from '../src/app/platform.js';
+import { listsStore } from '../src/modules/clearance/store/lists.js';
+import { quotaStore } from '../src/modules/clearance/store/quota.js';
+import { stockStore } from '../src/modules/clearance/store/stock.js';
 import type { CebMessage, CebRecord } from '../src/modules/declaration/ceb/codec.js';
 import {
   inventoryMessage,
@@ -45,9 +49,7 @@ import {
 import { declarationStore } from '../src/modules/declaration/store.js';
 import { loadConfig } from '../src/platform/config.js';
 import { type DbHandle, openDatabase, rowsOf } from '../src/platform/db/client.js';
-import { seedDemo } from '../src/platform/demo.js';
 import { createLogger } from '../src/platform/log.js';
-import { createPlatform, type Platform } from '../src/platform/platform.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const LISTS = Number(process.env.BENCH_LISTS ?? 20_000);
@@ -743,9 +745,9 @@ async function stages(): Promise<void> {
     prof.wrap(cl, 'release', 'release');
     prof.wrap(cl, 'listReceipt', 'listReceipt');
     prof.wrap(cl, 'flush', 'flush');
-    for (const m of ['dueLists', 'quotaUsed', 'stock', 'nextInvtNos', 'updateLists', 'addEvents']) {
-      prof.wrap(clearanceStore, m, m);
-    }
+    for (const m of ['dueLists', 'nextInvtNos', 'updateLists', 'addEvents']) prof.wrap(listsStore, m, m);
+    prof.wrap(quotaStore, 'quotaUsed', 'quotaUsed');
+    prof.wrap(stockStore, 'stock', 'stock');
     prof.wrap(declarationStore, 'addReceipts', 'addReceipts');
     prof.wrap(p.filing, 'resolveCodes', 'resolveCodes');
     prof.wrap(p.credit, 'levelsOn', 'levelsOn');
@@ -911,9 +913,11 @@ function engineFingerprint(): string {
   const h = createHash('sha256');
   for (const f of [
     'src/modules/clearance/service.ts',
-    'src/modules/clearance/store.ts',
-    'src/modules/clearance/quota.ts',
-    'src/modules/clearance/engine.ts',
+    'src/modules/clearance/actions/decide-lists.ts',
+    'src/modules/clearance/actions/release-list.ts',
+    'src/modules/clearance/store/lists.ts',
+    'src/modules/clearance/store/quota.ts',
+    'src/modules/clearance/rules/import/engine.ts',
     'src/modules/declaration/documents.ts',
     'src/modules/declaration/store.ts',
   ]) {

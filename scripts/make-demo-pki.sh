@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the DEMO public-key infrastructure in tables/demo-pki/: a demo certificate authority and one SM2 signing key
-# and certificate for each demo enterprise (src/platform/demo.ts), valid ten years. DEMO ONLY: the enterprise keys are
+# and certificate for each demo enterprise (src/app/demo.ts), valid ten years. DEMO ONLY: the enterprise keys are
 # published in this repository, so these certificates prove nothing; the CA's own key is thrown away, so no other
 # certificate can ever be issued under the demo CA. A zone trusts the demo CA only until its operator loads the
 # China E-Port / customs CA roots (README: "Certificates the zone trusts") and removes it.
@@ -17,7 +17,7 @@ openssl req -new -x509 -key "$work/ca.key" -sm3 "${distid[@]}" -days 3650 \
   -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
   -out demo-ca.pem
 
-# USCC and name of each demo enterprise, in the order of src/platform/demo.ts
+# USCC and name of each demo enterprise, in the order of src/app/demo.ts
 while read -r uscc name; do
   openssl genpkey -algorithm SM2 -out "$uscc.key.pem"
   openssl req -new -key "$uscc.key.pem" -sm3 "${distid[@]}" -utf8 \

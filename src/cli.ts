@@ -1,15 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/reference-kinds.js';
-import { tooLarge } from './modules/clearance/reference-tables.js';
-import { formatTableError, TABLE_NAMES } from './modules/clearance/tables.js';
-import { loadConfig } from './platform/config.js';
-import { migrateDatabase } from './platform/db/client.js';
-import { DataDirLockedError } from './platform/db/lock.js';
-import { seedDemo } from './platform/demo.js';
-import { ROLES, type Role } from './platform/http/auth.js';
-import { AppError } from './platform/http/errors.js';
+import { seedDemo } from './app/demo.js';
 import {
   createApp,
   createPlatform,
@@ -17,7 +9,15 @@ import {
   openConfiguredDatabase,
   prepare,
   VERSION,
-} from './platform/platform.js';
+} from './app/platform.js';
+import { isReferenceKind, REFERENCE_KINDS } from './modules/clearance/tables/reference-kinds.js';
+import { tooLarge } from './modules/clearance/tables/reference-tables.js';
+import { formatTableError, TABLE_NAMES } from './modules/clearance/tables/tables.js';
+import { loadConfig } from './platform/config.js';
+import { migrateDatabase } from './platform/db/client.js';
+import { DataDirLockedError } from './platform/db/lock.js';
+import { ROLES, type Role } from './platform/http/auth.js';
+import { AppError } from './platform/http/errors.js';
 
 const program = new Command()
   .name('cbec-zone')
@@ -318,7 +318,7 @@ program
     }) => {
       const { CustomsEmulator, runCustomsEmulator } = await import('./modules/gateway/customs-emulator.js');
       const { openGatewayTransport } = await import('./modules/gateway/connected.js');
-      const { readClearanceTables, SAMPLE_TABLES_DIR } = await import('./modules/clearance/table-files.js');
+      const { readClearanceTables, SAMPLE_TABLES_DIR } = await import('./modules/clearance/tables/table-files.js');
       const { Decimal } = await import('./kernel/money.js');
       if (!o.amqp === !o.folder) throw new Error('customs-emulator: give either --amqp URL or --folder DIR');
       const tablesDir = o.tables ?? SAMPLE_TABLES_DIR;
@@ -492,7 +492,7 @@ ceb
           'the message names no declarer (BaseTransfer copCode): give --demo USCC, or --key and --cert',
         );
       }
-      const { demoSigningKey } = await import('./platform/demo-pki.js');
+      const { demoSigningKey } = await import('./app/demo-pki.js');
       key = demoSigningKey(uscc);
       if (!key)
         throw AppError.field(

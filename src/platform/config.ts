@@ -2,9 +2,9 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { TABLE_MAX_BYTES, TABLE_MAX_ROWS } from '../modules/clearance/table-limits.js';
 import { POOL_DEFAULTS, type PoolTimeouts } from './db/client.js';
 import { FORBIDDEN_WALK_DEPTH, JSON_MAX_DEPTH } from './http/validation.js';
+import { TABLE_MAX_BYTES, TABLE_MAX_ROWS } from './table-limits.js';
 
 /**
  * Which proxies in front of the platform are trusted to say who the client is (X-Forwarded-For, -Host, -Proto), as

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/app/demo.js';
 import type { CebMessage, CebRecord } from '../../src/modules/declaration/ceb/codec.js';
-import { DEMO_PASSWORD } from '../../src/platform/demo.js';
 import { browserSuite, ensureWebBuild, launchChromium, login, openPage, SHOTS, shot } from '../support/browser.js';
 import {
   BUYER,
@@ -30,7 +30,7 @@ const GUARANTOR = { username: 'assure.test', password: 'Assure@Test2026' };
 const INSPECTED = 'WEB-CLR-0001';
 const WAITING = 'WEB-CLR-0002';
 const MISMATCHED = 'WEB-CLR-0003';
-/** The demo enterprises' names, shown beside their codes (src/platform/demo.ts). */
+/** The demo enterprises' names, shown beside their codes (src/app/demo.ts). */
 const NAMES = {
   ebp: '【演示】兰州丝路跨境电商平台有限公司',
   ebc: '【演示】甘肃陇货出海电子商务有限公司',

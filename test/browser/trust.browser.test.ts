@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/app/demo.js';
+import { demoCertificatePem } from '../../src/app/demo-pki.js';
 import { addDays } from '../../src/kernel/time.js';
 import { PARTIES } from '../../src/modules/declaration/examples.js';
-import { DEMO_PASSWORD } from '../../src/platform/demo.js';
-import { demoCertificatePem } from '../../src/platform/demo-pki.js';
 import { browserSuite, ensureWebBuild, launchChromium, login, openPage, SHOTS, shot } from '../support/browser.js';
 import { makeCrl, makeSm2Ca, makeSm2Signer, type TestCa } from '../support/certs.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';

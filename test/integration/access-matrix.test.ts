@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoUscc } from '../../src/platform/demo.js';
+import { DEMO_PASSWORD, demoUscc } from '../../src/app/demo.js';
 import type { App } from '../../src/platform/http/app.js';
 import type { Caller } from '../../src/platform/http/auth.js';
 import { login } from '../support/http.js';

@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../src/app/schema.js';
 import { Decimal } from '../../src/kernel/money.js';
-import { shanghaiYear } from '../../src/modules/clearance/dates.js';
-import { policyOn } from '../../src/modules/clearance/limits.js';
-import { type ConsumeResult, QuotaConflictError, QuotaLedger } from '../../src/modules/clearance/quota.js';
+import { shanghaiYear } from '../../src/kernel/time.js';
+import { policyOn } from '../../src/modules/clearance/rules/import/limits.js';
+import { type ConsumeResult, QuotaConflictError, QuotaLedger } from '../../src/modules/clearance/store/quota.js';
 import { type Database, rowsOf } from '../../src/platform/db/client.js';
-import * as schema from '../../src/platform/db/schema.js';
 import { DB_MODE, startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /** platform-decisions.md "Retail import": atomic annual quota, 26,000.00 per buyer and Asia/Shanghai year. */

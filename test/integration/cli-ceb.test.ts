@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoSigningKey } from '../../src/app/demo-pki.js';
 import { parseCeb } from '../../src/modules/declaration/ceb/codec.js';
 import type { CebMessageType } from '../../src/modules/declaration/ceb/definitions.generated.js';
 import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
@@ -20,7 +21,6 @@ import { parseDeclaration } from '../../src/modules/declaration/parse.js';
 import { formatReceiptXml } from '../../src/modules/declaration/routes.js';
 import { buildCebUnsigned, signatureRequired } from '../../src/modules/declaration/signature/sign-message.js';
 import { verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
-import { demoSigningKey } from '../../src/platform/demo-pki.js';
 import { makeSm2Signer } from '../support/certs.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoUscc } from '../../src/app/demo.js';
 import { orgCodeCheckCharacter, usccCheckCharacter } from '../../src/kernel/codes/uscc.js';
 import { type CreditLevel, levelOn, shanghaiDate } from '../../src/modules/credit/model.js';
 import { creditRecords } from '../../src/modules/credit/schema.js';
-import { demoUscc } from '../../src/platform/demo.js';
 import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, createPlatform, type Platform, prepare } from '../../src/app/platform.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { openDatabase } from '../../src/platform/db/client.js';
 import { Backoff, DatabaseUnreachableError, isDatabaseUnavailable } from '../../src/platform/db/outage.js';
 import type { App } from '../../src/platform/http/app.js';
 import { toAppError } from '../../src/platform/http/app.js';
 import { createLogger } from '../../src/platform/log.js';
-import { createApp, createPlatform, type Platform, prepare } from '../../src/platform/platform.js';
 import { orderMessage, orderRecord, PARTIES } from '../support/ceb.js';
 import { blackHole, closedPort, TcpProxy } from '../support/tcp-proxy.js';
 

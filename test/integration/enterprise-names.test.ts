@@ -5,8 +5,8 @@
  * people, nor a change still waiting for an officer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoUscc } from '../../src/app/demo.js';
 import { orgCodeCheckCharacter, usccCheckCharacter } from '../../src/kernel/codes/uscc.js';
-import { demoUscc } from '../../src/platform/demo.js';
 import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

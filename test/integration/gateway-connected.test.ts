@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../src/app/platform.js';
 import { buildCeb, type CebMessage, type CebRecord } from '../../src/modules/declaration/ceb/codec.js';
 import { unwrapDxp, wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
 import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
@@ -38,7 +39,6 @@ import {
 } from '../../src/modules/gateway/transport.js';
 import type { Config } from '../../src/platform/config.js';
 import { listPublicKeys } from '../../src/platform/crypto/signing.js';
-import { ROOT_DIR } from '../../src/platform/platform.js';
 import {
   BUYER,
   inventoryMessage,

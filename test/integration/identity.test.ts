@@ -6,9 +6,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/app/demo.js';
 import { sha256Hex, verifyPassword } from '../../src/modules/identity/model.js';
 import { apiKeys, sessions, users } from '../../src/modules/identity/schema.js';
-import { DEMO_PASSWORD } from '../../src/platform/demo.js';
 import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -20,7 +20,7 @@ const idNumber = (seq: number) => {
  * a buyer of one of its own declared orders or with the buyer's attested consent, rate-limited, audited, and it
  * answers whether the amount fits — the amount left only when the buyer's consent asks for it.
  *
- * Demo enterprises (src/platform/demo.ts): 1 ebp + ebc, 2 ebc, 3 payment, 4 logistics + agent, 5 warehouse.
+ * Demo enterprises (src/app/demo.ts): 1 ebp + ebc, 2 ebc, 3 payment, 4 logistics + agent, 5 warehouse.
  */
 describe('buyer quota pre-check: need to know only', () => {
   let t: TestPlatform;

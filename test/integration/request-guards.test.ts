@@ -7,9 +7,9 @@
 import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/app/demo.js';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { rowsOf } from '../../src/platform/db/client.js';
-import { DEMO_PASSWORD } from '../../src/platform/demo.js';
 import { orderMessage, orderRecord, PARTIES } from '../support/ceb.js';
 import { login } from '../support/http.js';
 import { DB_MODE, startTestPlatform, type TestPlatform, testDatabase } from '../support/platform.js';

@@ -9,8 +9,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableText, xlsxToCsv } from '../../src/modules/clearance/reference-tables.js';
-import { TABLE_MAX_ROWS } from '../../src/modules/clearance/table-limits.js';
+import { tableText, xlsxToCsv } from '../../src/modules/clearance/tables/reference-tables.js';
+import { TABLE_MAX_ROWS } from '../../src/platform/table-limits.js';
 import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -2,11 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
-import { estimateTax } from '../../src/modules/clearance/estimate.js';
-import { policyOn } from '../../src/modules/clearance/limits.js';
-import { readClearanceTables, SAMPLE_TABLES_DIR, TABLE_FILES } from '../../src/modules/clearance/table-files.js';
-import { type ClearanceTables, exchangeRate, formatTableError, rateFor } from '../../src/modules/clearance/tables.js';
-import { convertToCny, lineTax } from '../../src/modules/clearance/tax.js';
+import { estimateTax } from '../../src/modules/clearance/rules/import/estimate.js';
+import { policyOn } from '../../src/modules/clearance/rules/import/limits.js';
+import { convertToCny, lineTax } from '../../src/modules/clearance/rules/import/tax.js';
+import { readClearanceTables, SAMPLE_TABLES_DIR, TABLE_FILES } from '../../src/modules/clearance/tables/table-files.js';
+import {
+  type ClearanceTables,
+  exchangeRate,
+  formatTableError,
+  rateFor,
+} from '../../src/modules/clearance/tables/tables.js';
 
 /**
  * The shipped sample tables (tables/samples/) load cleanly, say they are samples, and give the worked examples of

@@ -8,10 +8,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSigningKey } from '../../src/app/demo-pki.js';
+import { describeStartup } from '../../src/app/platform.js';
 import { signedCeb } from '../../src/modules/declaration/signature/sign-message.js';
 import type { CebSigningKey } from '../../src/modules/declaration/signature/xmldsig.js';
-import { demoSigningKey } from '../../src/platform/demo-pki.js';
-import { describeStartup } from '../../src/platform/platform.js';
 import {
   inventoryMessage,
   orderMessage,

@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoUscc } from '../../src/app/demo.js';
+import { demoCertificatePem } from '../../src/app/demo-pki.js';
+import { createPlatform } from '../../src/app/platform.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { parseCertificate } from '../../src/platform/crypto/certificate.js';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/platform/db/client.js';
-import { demoUscc } from '../../src/platform/demo.js';
-import { demoCertificatePem } from '../../src/platform/demo-pki.js';
 import { createLogger } from '../../src/platform/log.js';
-import { createPlatform } from '../../src/platform/platform.js';
 
 const A = demoUscc(1); // platform and e-commerce enterprise
 const B = demoUscc(2); // e-commerce enterprise

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD } from '../../src/platform/demo.js';
+import { DEMO_PASSWORD } from '../../src/app/demo.js';
 import type { App } from '../../src/platform/http/app.js';
 
 /** Signs in through the API and returns the cookie header for later requests. */

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createApp, createPlatform, type Platform, prepare, type StartupReport } from '../../src/app/platform.js';
 import { type Config, loadConfig } from '../../src/platform/config.js';
 import type { App } from '../../src/platform/http/app.js';
 import { createLogger } from '../../src/platform/log.js';
-import { createApp, createPlatform, type Platform, prepare, type StartupReport } from '../../src/platform/platform.js';
 
 /** The test database: PGlite in memory, or a fresh database on the PostgreSQL server of DATABASE_URL. */
 export const DB_MODE = process.env.DATABASE_URL ? 'postgres' : 'pglite';

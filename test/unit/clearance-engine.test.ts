@@ -3,23 +3,28 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
 import {
-  type CreditLevel,
   type DecideContext,
   type Decision,
-  type DecisionReason,
   decideList,
-  drawOf,
-  inspectionRate,
   type ListHead,
   type ListItem,
   netContentOf,
   RULES_VERSION,
-  reasonsInfo,
-  sample,
   type Taxed,
-} from '../../src/modules/clearance/engine.js';
-import type { LogisticsHead, OrderHead, OrderList, PaymentHead } from '../../src/modules/clearance/matching.js';
-import { type ClearanceTables, formatTableError, parseClearanceTables } from '../../src/modules/clearance/tables.js';
+} from '../../src/modules/clearance/rules/import/engine.js';
+import type {
+  LogisticsHead,
+  OrderHead,
+  OrderList,
+  PaymentHead,
+} from '../../src/modules/clearance/rules/import/matching.js';
+import { type DecisionReason, reasonsInfo } from '../../src/modules/clearance/rules/reasons.js';
+import { type CreditLevel, drawOf, inspectionRate, sample } from '../../src/modules/clearance/rules/sampling.js';
+import {
+  type ClearanceTables,
+  formatTableError,
+  parseClearanceTables,
+} from '../../src/modules/clearance/tables/tables.js';
 
 /**
  * The clearance decision of one import list (engine.ts): platform-decisions.md "Retail import" and "Credit and risk",
@@ -368,7 +373,7 @@ describe('drawOf at the top of the hash range (createHash mocked to a chosen dig
       const hash = { update: () => hash, digest: () => prefix.padEnd(64, '0') };
       return { ...real, createHash: () => hash };
     });
-    return import('../../src/modules/clearance/engine.js');
+    return import('../../src/modules/clearance/rules/sampling.js');
   }
 
   it('the largest draw that rounds below 1 (52-bit prefix 2^52 − 3) is still inspected at rate 1', async () => {

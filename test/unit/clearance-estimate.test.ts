@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
-import { assessList, REASON_CODES } from '../../src/modules/clearance/assess.js';
-import { estimateTax } from '../../src/modules/clearance/estimate.js';
+import { assessList, REASON_CODES } from '../../src/modules/clearance/rules/import/assess.js';
+import { estimateTax } from '../../src/modules/clearance/rules/import/estimate.js';
 import {
   type TaxEstimateInput,
   taxEstimateInputSchema,
   taxEstimateResultSchema,
 } from '../../src/modules/clearance/schemas.js';
-import { type ClearanceTables, parseClearanceTables } from '../../src/modules/clearance/tables.js';
+import { type ClearanceTables, parseClearanceTables } from '../../src/modules/clearance/tables/tables.js';
 
 /**
  * The tax estimate (issue: "Import clearance engine", POST /api/v1/tax/estimate contract) over small inline tables

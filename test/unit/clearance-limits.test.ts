@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
-import { daysBetween, shanghaiDate, shanghaiYear, thirdWednesday } from '../../src/modules/clearance/dates.js';
+import { daysBetween, shanghaiDate, shanghaiYear, thirdWednesday } from '../../src/kernel/time.js';
 import {
   annualUsage,
   checkLimits,
@@ -12,7 +12,7 @@ import {
   policyOn,
   RETAIL_IMPORT_POLICIES,
   type RetailImportPolicy,
-} from '../../src/modules/clearance/limits.js';
+} from '../../src/modules/clearance/rules/import/limits.js';
 
 /** business-rules.md §1.2 R3–R6, §1.7 examples 5–8; platform-decisions.md "Retail import". */
 

@@ -12,7 +12,7 @@ import {
   type OrderHead,
   type OrderList,
   type PaymentHead,
-} from '../../src/modules/clearance/matching.js';
+} from '../../src/modules/clearance/rules/import/matching.js';
 import { maskIdNumber } from '../../src/platform/crypto/mask.js';
 
 /** ceb-messages.md §6.4 and platform-decisions.md "Retail import": 三单对碰. */

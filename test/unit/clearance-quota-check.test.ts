@@ -9,7 +9,7 @@ import {
   retryAfterSeconds,
   sameConsent,
   shanghaiDayWindow,
-} from '../../src/modules/clearance/quota-check.js';
+} from '../../src/modules/clearance/rules/import/quota-check.js';
 
 const d = Decimal.parse;
 const base = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/modules/clearance/csv.js';
+import { parseCsv } from '../../src/modules/clearance/tables/csv.js';
 import {
   exchangeRate,
   formatTableError,
@@ -10,7 +10,7 @@ import {
   positiveListEntry,
   rateFor,
   type TableError,
-} from '../../src/modules/clearance/tables.js';
+} from '../../src/modules/clearance/tables/tables.js';
 
 /** platform-decisions.md: rates, the positive list and exchange rates are dated tables loaded from CSV. */
 

@@ -10,7 +10,7 @@ import {
   type GoodsRates,
   lineTax,
   listTax,
-} from '../../src/modules/clearance/tax.js';
+} from '../../src/modules/clearance/rules/import/tax.js';
 
 /**
  * business-rules.md §1.3–§1.7 and platform-decisions.md "Retail import": the formulas and every worked example,

@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REASON_CODES } from '../../src/modules/clearance/assess.js';
-import { matchCode } from '../../src/modules/clearance/engine.js';
-import { MATCH_RULES } from '../../src/modules/clearance/matching.js';
+import { REASON_CODES } from '../../src/modules/clearance/rules/import/assess.js';
+import { matchCode } from '../../src/modules/clearance/rules/import/engine.js';
+import { MATCH_RULES } from '../../src/modules/clearance/rules/import/matching.js';
 import { codesOf } from '../../src/modules/declaration/model.js';
 import en from '../../web/src/locales/en.js';
 import zh from '../../web/src/locales/zh.js';
@@ -18,11 +18,12 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** Where codes are emitted: the engine's decisions and receipts, and the hub's intake. */
 const SOURCES = [
-  'src/modules/clearance/engine.ts',
-  'src/modules/clearance/assess.ts',
-  'src/modules/clearance/limits.ts',
-  'src/modules/clearance/matching.ts',
+  'src/modules/clearance/rules/import/engine.ts',
+  'src/modules/clearance/rules/import/assess.ts',
+  'src/modules/clearance/rules/import/limits.ts',
+  'src/modules/clearance/rules/import/matching.ts',
   'src/modules/clearance/service.ts',
+  ...tsFiles('src/modules/clearance/actions'),
   ...tsFiles('src/modules/declaration').filter((f) => !f.endsWith('.generated.ts') && !f.endsWith('examples.ts')),
 ];
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
-import { isoOfCustomsCurrency } from '../../src/modules/clearance/engine.js';
 import {
   type ChannelContext,
   type ChannelResult,
@@ -11,7 +10,8 @@ import {
   warehouseReason,
 } from '../../src/modules/clearance/rules/export/channel.js';
 import { parseExportConditions } from '../../src/modules/clearance/rules/export/export-conditions-table.js';
-import { parseExchangeRates } from '../../src/modules/clearance/tables.js';
+import { isoOfCustomsCurrency } from '../../src/modules/clearance/rules/import/engine.js';
+import { parseExchangeRates } from '../../src/modules/clearance/tables/tables.js';
 
 /** ceb-messages.md §7.2: 9710/9810 lists ≤ 5,000 RMB, 不涉证、不涉检、不涉税; 9810 needs a filed overseas warehouse. */
 

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/money.js';
-import { isoOfCustomsCurrency } from '../../src/modules/clearance/engine.js';
-import { parseCustomsParams } from '../../src/modules/clearance/reference-kinds.js';
 import { type RateContext, sumToRmb, toRmb } from '../../src/modules/clearance/rules/export/currency.js';
-import { parseExchangeRates } from '../../src/modules/clearance/tables.js';
+import { isoOfCustomsCurrency } from '../../src/modules/clearance/rules/import/engine.js';
+import { parseCustomsParams } from '../../src/modules/clearance/tables/reference-kinds.js';
+import { parseExchangeRates } from '../../src/modules/clearance/tables/tables.js';
 
 /** Export currencies: kept as declared (any JGS-20 code), in RMB at the dated customs monthly rate for statistics. */
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type HolidayTable, parseHolidays } from '../../src/modules/clearance/reference-kinds.js';
 import {
   draftMonth,
   dueDate,
@@ -9,6 +8,7 @@ import {
   nextMonth,
   summaryClock,
 } from '../../src/modules/clearance/rules/export/summary-clock.js';
+import { type HolidayTable, parseHolidays } from '../../src/modules/clearance/tables/reference-kinds.js';
 
 /**
  * The 15th-of-month clock with the 2026 arrangement of the State Council (the repo's holiday sample,

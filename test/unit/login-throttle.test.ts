@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../src/app/schema.js';
 import {
   backoffSeconds,
   EMPTY_THROTTLE,
@@ -21,7 +22,6 @@ import {
 } from '../../src/modules/identity/model.js';
 import { throttleStore } from '../../src/modules/identity/store.js';
 import { type Database, MIGRATIONS_FOLDER } from '../../src/platform/db/client.js';
-import * as schema from '../../src/platform/db/schema.js';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const P = LOGIN_THROTTLE;

@@ -10,9 +10,9 @@ import {
   parseHolidays,
   parseReferenceTable,
   REFERENCE_KINDS,
-} from '../../src/modules/clearance/reference-kinds.js';
-import { SAMPLE_TABLES_DIR } from '../../src/modules/clearance/table-files.js';
-import { formatTableError, TABLE_COLUMNS, type TableError } from '../../src/modules/clearance/tables.js';
+} from '../../src/modules/clearance/tables/reference-kinds.js';
+import { SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
+import { formatTableError, TABLE_COLUMNS, type TableError } from '../../src/modules/clearance/tables/tables.js';
 
 /** The customs parameter code table and the public-holiday table: the same CSV rules as the clearance tables. */
 

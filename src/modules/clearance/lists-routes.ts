@@ -3,9 +3,10 @@ import type { App } from '../../platform/http/app.js';
 import { actorOf } from '../../platform/http/app.js';
 import { OFFICER_ROLES, only, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
-import { CONSENT_SCOPES, QuotaCheckThrottled } from './quota-check.js';
+import { CONSENT_SCOPES, QuotaCheckThrottled } from './rules/import/quota-check.js';
+import { LIST_STATUSES } from './rules/list-statuses.js';
 import { amountSchema, positiveDecimalSchema } from './schemas.js';
-import { type ClearanceService, LIST_STATUSES } from './service.js';
+import type { ClearanceService } from './service.js';
 
 const tags = ['clearance 通关'];
 const ENTERPRISES = ['enterprise_admin', 'enterprise_operator', 'api_key'] as const;

@@ -1,10 +1,10 @@
+import { shanghaiDate } from '../../kernel/time.js';
 import type { App } from '../../platform/http/app.js';
 import { only } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
-import { shanghaiDate } from './dates.js';
-import { estimateTax } from './estimate.js';
-import type { ReferenceTables } from './reference-tables.js';
+import { estimateTax } from './rules/import/estimate.js';
 import { taxEstimateInputSchema, taxEstimateResultSchema } from './schemas.js';
+import type { ReferenceTables } from './tables/reference-tables.js';
 
 const tags = ['clearance 通关'];
 /** The tables an estimate reads: `x-cbec-tables: sample` when any of them is a sample. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkDecimalText, Decimal, N19_5 } from '../../kernel/money.js';
-import { NET_CONTENT_UNITS } from './tax.js';
+import { NET_CONTENT_UNITS } from './rules/import/tax.js';
 
 /**
  * Input and output schemas of the clearance module's HTTP surface (`POST /api/v1/tax/estimate`). Amounts are

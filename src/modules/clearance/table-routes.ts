@@ -4,10 +4,15 @@ import { type App, actorOf } from '../../platform/http/app.js';
 import { CALLERS, only, type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError, type ErrorDetail } from '../../platform/http/errors.js';
 import type { RequestBodyDoc } from '../../platform/http/openapi.js';
-import { REFERENCE_KINDS, type ReferenceKind } from './reference-kinds.js';
-import { type ImportResult, LABEL_MAX, type ReferenceTables, type ReferenceVersion } from './reference-tables.js';
-import { TABLE_MAX_BYTES } from './table-limits.js';
-import { TABLE_COLUMNS, TABLE_NAMES, type TableError } from './tables.js';
+import { TABLE_MAX_BYTES } from '../../platform/table-limits.js';
+import { REFERENCE_KINDS, type ReferenceKind } from './tables/reference-kinds.js';
+import {
+  type ImportResult,
+  LABEL_MAX,
+  type ReferenceTables,
+  type ReferenceVersion,
+} from './tables/reference-tables.js';
+import { TABLE_COLUMNS, TABLE_NAMES, type TableError } from './tables/tables.js';
 
 const tags = ['clearance 通关'];
 

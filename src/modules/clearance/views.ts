@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Decimal } from '../../kernel/money.js';
-import type { CebRecord } from '../declaration/ceb/codec.js';
-import type { ListWithDocuments } from '../declaration/documents.js';
-import { daysBetween, shanghaiDate } from './dates.js';
-import type { Decision, ListDocuments } from './engine.js';
+import { daysBetween, shanghaiDate } from '../../kernel/time.js';
+import type { CebRecord, ListWithDocuments } from '../declaration/port.js';
+import type { Decision, ListDocuments } from './rules/import/engine.js';
 import type { clrTaxBills } from './schema.js';
-import type { ListRow } from './store.js';
+import type { ListRow } from './store/lists.js';
 
 /**
  * A list's quantities per bonded item record (lines of one record summed), all of them or only the returned

@@ -11,7 +11,7 @@
  * Codes (docs/error-codes.md): -10101 无效企业类型 and -10102 无效企业代码 are the standard's; -10103, -10104 and
  * -10105 are the platform's, in the same range, for the sender binding.
  */
-import { FILING_ROLE_NAMES, type FilingRole } from '../filing/model.js';
+import { FILING_ROLE_NAMES, type FilingRole } from '../filing/port.js';
 import type { CebMessageType } from './ceb/definitions.generated.js';
 import type { Bilingual } from './model.js';
 

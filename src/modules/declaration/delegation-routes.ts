@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isBusinessDate } from '../../kernel/time.js';
 import { type App, actorOf } from '../../platform/http/app.js';
 import { OFFICER_ROLES, only } from '../../platform/http/auth.js';
-import { FILING_ROLES } from '../filing/model.js';
+import { FILING_ROLES } from '../filing/port.js';
 import type { CebMessageType } from './ceb/definitions.generated.js';
 import { DECLARANTS } from './declarants.js';
 import type { DelegationService } from './delegations.js';

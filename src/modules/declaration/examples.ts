@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
  * tests, the benchmark, and `cbec-zone ceb example` to show integrators a message the platform accepts. They are
  * examples, not official samples (those are in vendor/ceb/samples-202205).
  */
-import { demoUscc } from '../../platform/demo.js';
+import { demoUscc } from '../../app/demo.js';
 import type { CebMessage, CebRecord } from './ceb/codec.js';
 
-/** The demo enterprises' codes (see src/platform/demo.ts): who plays which role in test messages. */
+/** The demo enterprises' codes (see src/app/demo.ts): who plays which role in test messages. */
 export const PARTIES = {
   ebp: demoUscc(1), // ebp + ebc
   ebc: demoUscc(2),

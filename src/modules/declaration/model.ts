@@ -4,7 +4,7 @@
  * No I/O. References: ceb-messages.md §2 (envelope), §4 (returnStatus), §5 (error codes), §9 (filing codes);
  * platform-decisions.md "Messages".
  */
-import type { FilingRole } from '../filing/model.js';
+import type { FilingRole } from '../filing/port.js';
 import type { CebRecord } from './ceb/codec.js';
 import type { CebGroupDef, CebNodeDef } from './ceb/definition-types.js';
 import { CEB_MESSAGE_DEFS, type CebMessageType } from './ceb/definitions.generated.js';

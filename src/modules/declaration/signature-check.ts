@@ -1,4 +1,4 @@
-import type { FilingService } from '../filing/service.js';
+import type { FilingService } from '../filing/port.js';
 import type { IntakeError } from './model.js';
 import type { SignatureCheck } from './service.js';
 import { type CebSignatureError, verifyCeb } from './signature/xmldsig.js';

@@ -6,7 +6,7 @@ import {
   regionCodeSchema,
   usccSchemaWith,
 } from '../../kernel/codes/zod.js';
-import { passwordSchema } from '../identity/model.js';
+import { passwordSchema } from '../identity/port.js';
 import { FILING_ROLES, FILING_STATUSES } from './model.js';
 
 /** Input schemas of the filing module: the one validation path for the HTTP API and the web form. */

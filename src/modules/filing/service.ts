@@ -7,7 +7,7 @@ import { keyIdOf, type PlatformSigner, sm2Verify } from '../../platform/crypto/s
 import type { Database, Queryable } from '../../platform/db/client.js';
 import { type Principal, tenantOf } from '../../platform/http/auth.js';
 import { AppError } from '../../platform/http/errors.js';
-import type { IdentityService } from '../identity/service.js';
+import type { IdentityService } from '../identity/port.js';
 import { type Decision, type FilingRole, type FilingStatus, isFiled, REASON_REQUIRED, transition } from './model.js';
 import type { enterpriseCertificates, enterprises } from './schema.js';
 import type { ChangeRequestInput, EnterpriseView, FilingInput, ResubmissionInput, SignedRecord } from './schemas.js';

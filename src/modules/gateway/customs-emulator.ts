@@ -4,7 +4,7 @@
  * connected mode's tests talk to, and what an operator can run to try connected mode without customs.
  *
  * It consumes DxpMsg messages (or bare CEB XML), keeps the documents in memory, and decides each import list with
- * the same pure `decideList` as the platform's emulated engine (clearance/engine.ts): tables from a folder (the
+ * the same pure `decideList` as the platform's emulated engine (clearance/rules/import/engine.ts): tables from a folder (the
  * labelled samples by default), credit level `general`, an in-memory annual quota per buyer, a random seed recorded
  * in the receipt. Receipts go back as CEB XML in DxpMsg envelopes, each validated against the official XSD first:
  *
@@ -22,31 +22,36 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Decimal } from '../../kernel/money.js';
-import { addDays, shanghaiDate } from '../clearance/dates.js';
+import { addDays, shanghaiDate } from '../../kernel/time.js';
 import {
+  type ClearanceTables,
   type CreditLevel,
   type Decision,
   decideList,
   isoOfCustomsCurrency,
   type ListDocuments,
   reasonsInfo,
-} from '../clearance/engine.js';
-import type { ClearanceTables } from '../clearance/tables.js';
+} from '../clearance/port.js';
 import {
   buildCeb,
+  C14N_10,
   type CebError,
   type CebMessage,
+  type CebMessageType,
   type CebRecord,
+  cebTime,
+  DIGEST_METHOD,
   DSIG_NAMESPACE,
+  isDxpMsg,
   parseCeb,
-} from '../declaration/ceb/codec.js';
-import type { CebMessageType } from '../declaration/ceb/definitions.generated.js';
-import { isDxpMsg, unwrapDxp, wrapDxp } from '../declaration/ceb/dxp.js';
-import { validateCebXml } from '../declaration/ceb/xsd-validator.js';
-import { cebTime, receiptRecord, text } from '../declaration/model.js';
-import { C14N_10 } from '../declaration/signature/c14n.js';
-import { DIGEST_METHOD, SIGNATURE_METHOD } from '../declaration/signature/xmldsig.js';
-import { verifyDxp } from './connected.js';
+  receiptRecord,
+  SIGNATURE_METHOD,
+  text,
+  unwrapDxp,
+  validateCebXml,
+  verifyDxp,
+  wrapDxp,
+} from '../declaration/port.js';
 import { dxpCreatTime, type GatewayLogger, type GatewayTransport, silentLogger } from './transport.js';
 
 /** Customs currency codes → ISO 4217 (a part of the customs parameter table). */

@@ -26,7 +26,7 @@
  *   across consumers, or after a dead-letter: receipts must be applied so that a late, older status cannot overwrite a
  *   newer one.
  */
-import { type DxpTransInfo, wrapDxp } from '../declaration/ceb/dxp.js';
+import { type DxpTransInfo, wrapDxp } from '../declaration/port.js';
 
 /** A message to send: `messageId` names it (AMQP message-id, the outbox file name), `msgType` e.g. `CEB311Message`. */
 export type OutboundEnvelope = { messageId: string; msgType: string; body: Buffer };

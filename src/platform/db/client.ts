@@ -7,10 +7,12 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataDir } from './lock.js';
 import { DatabaseUnreachableError, databaseAddress, outageCause } from './outage.js';
-import * as schema from './schema.js';
 
-/** One database type for both drivers: the drizzle API is the same on PGlite and node-postgres. */
-export type Database = NodePgDatabase<typeof schema>;
+/**
+ * One database type for both drivers: the drizzle API is the same on PGlite and node-postgres. Not typed by the
+ * modules' tables (queries name their tables, no relational `db.query`), so that platform/ knows no module.
+ */
+export type Database = NodePgDatabase<Record<string, unknown>>;
 /** A transaction handle; inside a transaction use only this (PGlite has a single connection). */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Either the database or a transaction: stores take this so services decide the transaction. */
@@ -129,7 +131,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
         `无法使用数据库 ${address} / cannot use the database at ${address}: ${(e as Error).message}${code ? ` (${code})` : ''}`,
       );
     }
-    const db = drizzlePg(pool, { schema });
+    const db = drizzlePg(pool);
     return {
       db,
       kind: 'postgres',
@@ -143,7 +145,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   try {
     const client = opts.dataDir ? new PGlite(join(opts.dataDir, 'pglite')) : new PGlite();
     await client.waitReady;
-    const db = drizzlePglite(client, { schema }) as unknown as Database;
+    const db = drizzlePglite(client) as unknown as Database;
     return {
       db,
       kind: 'pglite',
@@ -194,7 +196,7 @@ async function migratePostgres(url: string, connectTimeoutMs: number): Promise<v
   try {
     await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
     await client.end().catch(() => {}); // ending the session releases the lock
   }

@@ -11,9 +11,9 @@
  */
 import { Decimal } from '../../../../kernel/money.js';
 import type { BusinessDate } from '../../../../kernel/time.js';
-import { type CustomsParamTable, customsParam } from '../../reference-kinds.js';
-import { type ExchangeRateTable, exchangeRate } from '../../tables.js';
-import { convertToCny } from '../../tax.js';
+import { type CustomsParamTable, customsParam } from '../../tables/reference-kinds.js';
+import { type ExchangeRateTable, exchangeRate } from '../../tables/tables.js';
+import { convertToCny } from '../import/tax.js';
 import { type ExportReason, exportReason, text } from './reason.js';
 
 /** The RMB currency code of JGS-20. */

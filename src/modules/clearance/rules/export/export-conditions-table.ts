@@ -18,8 +18,8 @@
  * the header itself because `readTable` only knows the columns of `TABLE_COLUMNS`. Pure.
  */
 import type { BusinessDate } from '../../../../kernel/time.js';
-import { parseCsv } from '../../csv.js';
-import { type Dated, groupBy, RowReader, type TableError, type TableName } from '../../tables.js';
+import { parseCsv } from '../../tables/csv.js';
+import { type Dated, groupBy, RowReader, type TableError, type TableName } from '../../tables/tables.js';
 
 export const EXPORT_CONDITIONS_KIND = 'export-conditions' as const;
 export const EXPORT_CONDITIONS_COLUMNS = [

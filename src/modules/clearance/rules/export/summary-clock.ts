@@ -20,7 +20,7 @@ import {
   previousMonth,
   shanghaiDate,
 } from '../../../../kernel/time.js';
-import { type HolidayTable, nextWorkingDay } from '../../reference-kinds.js';
+import { type HolidayTable, nextWorkingDay } from '../../tables/reference-kinds.js';
 
 /** The day of the following month a summary is due (config). */
 export const SUMMARY_DUE_DAY = 15;

@@ -1,15 +1,14 @@
-/** Queries of the clearance engine's own tables (clr_*, clearance_quota). */
+/** Queries of the lists (clr_lists) and their events (clr_events). */
 import { sql } from 'drizzle-orm';
-import { Decimal } from '../../kernel/money.js';
-import { insertJsonRows } from '../../platform/db/bulk.js';
-import { type Queryable, rowsOf } from '../../platform/db/client.js';
-import { clrEvents, type clrLists } from './schema.js';
+import { insertJsonRows } from '../../../platform/db/bulk.js';
+import { type Queryable, rowsOf } from '../../../platform/db/client.js';
+import { clrEvents, type clrLists } from '../schema.js';
 
 export type ListRow = typeof clrLists.$inferSelect;
 export type EventRow = typeof clrEvents.$inferInsert;
 
 /** A JSON array of objects as one parameter, for `jsonb_to_recordset`. */
-const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+export const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 
 export function mapListRow(r: Record<string, unknown>): ListRow {
   const d = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
@@ -50,57 +49,8 @@ export function mapListRow(r: Record<string, unknown>): ListRow {
   };
 }
 
-export const clearanceStore = {
-  /**
-   * Counts one quota pre-check in `bucket`'s window and returns the count so far, in one statement (concurrent
-   * checks queue on the row). A new window clears the bucket's old ones.
-   */
-  async countQuotaCheck(q: Queryable, bucket: string, windowStart: Date): Promise<number> {
-    const at = windowStart.toISOString();
-    const n = Number(
-      rowsOf<{ count: number }>(
-        await q.execute(sql`insert into clr_quota_check_counts (bucket, window_start, count)
-          values (${bucket}, ${at}::timestamptz, 1)
-          on conflict (bucket, window_start) do update set count = clr_quota_check_counts.count + 1
-          returning count`),
-      )[0]?.count ?? 0,
-    );
-    if (n === 1) {
-      await q.execute(
-        sql`delete from clr_quota_check_counts where bucket = ${bucket} and window_start < ${at}::timestamptz`,
-      );
-    }
-    return n;
-  },
-
-  /**
-   * Records an attested consent, or counts one more use of a reference recorded before: returns the consent as
-   * first recorded (the caller compares its buyer and scope).
-   */
-  async recordQuotaConsent(
-    q: Queryable,
-    c: {
-      enterpriseUscc: string;
-      reference: string;
-      buyerHash: string;
-      scope: string;
-      givenAt: Date;
-      recordedBy: string;
-    },
-  ): Promise<{ buyerHash: string; scope: string; givenAt: Date }> {
-    const rows = rowsOf<{ buyer_hash: string; scope: string; given_at: string | Date }>(
-      await q.execute(sql`insert into clr_quota_consents (enterprise_uscc, reference, buyer_hash, scope, given_at, recorded_by)
-        values (${c.enterpriseUscc}, ${c.reference}, ${c.buyerHash}, ${c.scope}, ${c.givenAt.toISOString()}::timestamptz,
-          ${c.recordedBy.slice(0, 100)})
-        on conflict (enterprise_uscc, reference) do update
-          set uses = clr_quota_consents.uses + 1, last_used_at = now()
-        returning buyer_hash, scope, given_at`),
-    );
-    const r = rows[0];
-    if (!r) throw new Error('consent not recorded');
-    return { buyerHash: r.buyer_hash, scope: r.scope, givenAt: new Date(r.given_at) };
-  },
-
+/** Lists (clr_lists) and their history (clr_events). */
+export const listsStore = {
   /** Lists to look at now, oldest first, locked for this transaction (other workers skip them). */
   async dueLists(q: Queryable, now: Date, limit: number): Promise<ListRow[]> {
     const rows = rowsOf<Record<string, unknown>>(
@@ -233,52 +183,56 @@ export const clearanceStore = {
     return rows.map((r) => Number(r.n));
   },
 
-  /** The buyers' released totals of a year, for a batch (absent buyers used nothing). */
-  async quotaUsed(q: Queryable, keys: { buyer: string; year: number }[]): Promise<Map<string, Decimal>> {
-    if (!keys.length) return new Map();
-    const rows = rowsOf<{ buyer_hash: string; year: number; used: string }>(
-      await q.execute(sql`select q.buyer_hash, q.year, q.used::text as used from clearance_quota q
-        join jsonb_to_recordset(${json(keys)}) as k(buyer text, year int) on q.buyer_hash = k.buyer and q.year = k.year`),
+  /** The engine's first decision of a list (the event that recorded its seed), to replay it. */
+  async firstEngineDecision(q: Queryable, listId: string): Promise<Record<string, unknown> | undefined> {
+    const events = rowsOf<{ detail: Record<string, unknown> }>(
+      await q.execute(sql`select detail from clr_events where list_id = ${listId} and actor = 'engine'
+        and detail ? 'seed' order by id limit 1`),
     );
-    return new Map(rows.map((r) => [`${r.buyer_hash}|${r.year}`, Decimal.parse(r.used)]));
+    return events[0]?.detail;
   },
 
-  /** Bonded stock of the given (areaCode, itemRecordNo) pairs. */
-  async stock(q: Queryable, keys: { area: string; item: string }[]): Promise<Map<string, Decimal>> {
-    if (!keys.length) return new Map();
-    const rows = rowsOf<{ area_code: string; item_record_no: string; qty: string }>(
-      await q.execute(sql`select s.area_code, s.item_record_no, s.qty::text as qty from clr_stock s
-        join jsonb_to_recordset(${json(keys)}) as k(area text, item text)
-          on s.area_code = k.area and s.item_record_no = k.item`),
+  async eventsOf(q: Queryable, listId: string): Promise<Record<string, unknown>[]> {
+    return rowsOf<Record<string, unknown>>(
+      await q.execute(
+        sql`select id, kind, return_status, actor, detail, at from clr_events where list_id = ${listId} order by id`,
+      ),
     );
-    return new Map(rows.map((r) => [`${r.area_code}|${r.item_record_no}`, Decimal.parse(r.qty)]));
+  },
+
+  /** Locks lists by id, in id order (the order cancellations and arrivals lock in). */
+  async lock(q: Queryable, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await q.execute(sql`select id from clr_lists
+          where id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid) order by id for update`);
   },
 
   /**
-   * Moves bonded stock once per (ref, kind, item): draws down (negative delta) only when the stock suffices.
-   * Returns false when a draw would take the stock below zero (nothing moved for that item).
+   * A page of lists, newest change first: those of an enterprise (`uscc` sent or declared them, or one of its
+   * `codes` is their ebc, ebp or guarantor) or all.
    */
-  async moveStock(
+  async page(
     q: Queryable,
-    move: { area: string; item: string; gcode: string; gname: string; delta: Decimal; kind: string; ref: string },
-  ): Promise<boolean> {
-    const inserted = rowsOf<{ id: number }>(
-      await q.execute(sql`insert into clr_stock_moves (area_code, item_record_no, delta, kind, ref)
-        values (${move.area}, ${move.item}, ${move.delta.toString()}::numeric, ${move.kind}, ${move.ref})
-        on conflict (ref, kind, area_code, item_record_no) do nothing returning id`),
+    party: { uscc: string; codes: string[] } | null,
+    f: { status?: string; q?: string; page: number; pageSize: number },
+  ): Promise<{ rows: ListRow[]; total: number }> {
+    const conds = [sql`true`];
+    if (party) {
+      const { uscc } = party;
+      const codes = JSON.stringify(party.codes);
+      conds.push(sql`(agent_uscc = ${uscc} or declarer_uscc = ${uscc} or ebc_code in (select jsonb_array_elements_text(${codes}::jsonb))
+        or ebp_code in (select jsonb_array_elements_text(${codes}::jsonb))
+        or assure_code in (select jsonb_array_elements_text(${codes}::jsonb)))`);
+    }
+    if (f.status) conds.push(sql`status = ${f.status}`);
+    if (f.q) conds.push(sql`(order_no = ${f.q} or invt_no = ${f.q} or logistics_no = ${f.q} or cop_no = ${f.q})`);
+    const where = sql.join(conds, sql` and `);
+    const rows = rowsOf<Record<string, unknown>>(
+      await q.execute(sql`select * from clr_lists where ${where} order by updated_at desc, id
+        limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`),
     );
-    if (!inserted[0]) return true; // moved already
-    const delta = move.delta.toString();
-    const updated = rowsOf<{ qty: string }>(
-      move.delta.isNegative()
-        ? await q.execute(sql`update clr_stock set qty = qty + ${delta}::numeric, updated_at = now()
-            where area_code = ${move.area} and item_record_no = ${move.item} and qty + ${delta}::numeric >= 0
-            returning qty::text as qty`)
-        : await q.execute(sql`insert into clr_stock as s (area_code, item_record_no, gcode, gname, qty)
-            values (${move.area}, ${move.item}, ${move.gcode}, ${move.gname}, ${delta}::numeric)
-            on conflict (area_code, item_record_no) do update set qty = s.qty + excluded.qty, updated_at = now()
-            returning s.qty::text as qty`),
-    );
-    return updated.length > 0;
+    const total =
+      rowsOf<{ n: number }>(await q.execute(sql`select count(*)::int as n from clr_lists where ${where}`))[0]?.n ?? 0;
+    return { rows: rows.map(mapListRow), total };
   },
 };

@@ -3,10 +3,16 @@
  * The one path used by the tax estimate and, later, by clearance of CEB621 lists. Pure, no I/O: the caller supplies
  * the loaded tables, the date and the buyer's annual usage.
  */
-import { Decimal } from '../../kernel/money.js';
-import type { BusinessDate } from './dates.js';
+import { Decimal } from '../../../../kernel/money.js';
+import type { BusinessDate } from '../../../../kernel/time.js';
+import {
+  type ClearanceTables,
+  positiveListEntry,
+  rateFor,
+  type TariffRate,
+  type TradeMode,
+} from '../../tables/tables.js';
 import { checkLimits, policyOn, RETAIL_IMPORT_POLICIES, type RetailImportPolicy } from './limits.js';
-import { type ClearanceTables, positiveListEntry, rateFor, type TariffRate, type TradeMode } from './tables.js';
 import { type ListTax, listTax, type NetContent } from './tax.js';
 
 export interface AssessItem {

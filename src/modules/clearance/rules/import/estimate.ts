@@ -2,12 +2,12 @@
  * The tax estimate (`POST /api/v1/tax/estimate`): the same assessment clearance applies to a declared list, on an
  * order a buyer is about to place. Pure: the handler supplies the loaded tables, the buyer's usage and the date.
  */
-import { Decimal } from '../../kernel/money.js';
+import { Decimal } from '../../../../kernel/money.js';
+import type { BusinessDate } from '../../../../kernel/time.js';
+import type { TaxEstimate, TaxEstimateInput } from '../../schemas.js';
+import type { ClearanceTables, TradeMode } from '../../tables/tables.js';
 import { type AssessContext, assessList } from './assess.js';
-import type { BusinessDate } from './dates.js';
 import type { RetailImportPolicy } from './limits.js';
-import type { TaxEstimate, TaxEstimateInput } from './schemas.js';
-import type { ClearanceTables, TradeMode } from './tables.js';
 
 export interface EstimateContext {
   /** Today in Asia/Shanghai (`shanghaiDate(new Date())`): the date whose rates, list and limits apply. */

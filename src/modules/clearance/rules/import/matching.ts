@@ -30,8 +30,8 @@
  * - The item name compared with the order's `itemName` is the list's `itemName` (企业商品名称) when the list gives
  *   one, otherwise its `gname` (商品名称).
  */
-import { Decimal } from '../../kernel/money.js';
-import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../platform/crypto/mask.js';
+import { Decimal } from '../../../../kernel/money.js';
+import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../../../platform/crypto/mask.js';
 
 /** Amounts and quantities are decimal strings as declared (or as read from numeric columns). */
 type Amount = string;

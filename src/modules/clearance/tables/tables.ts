@@ -24,10 +24,17 @@
  * The other reference tables (customs parameter codes, public holidays) share the column list, the reader and the
  * error shape exported here; their parsers are in `reference-kinds.ts`.
  */
-import { Decimal } from '../../kernel/money.js';
+import { Decimal } from '../../../kernel/money.js';
+import {
+  type BusinessDate,
+  isBusinessDate,
+  isBusinessMonth,
+  monthOf,
+  previousMonth,
+  thirdWednesday,
+} from '../../../kernel/time.js';
+import { CONSUMPTION_TAX_RULES, type ConsumptionTaxRule, type GoodsRates } from '../rules/import/tax.js';
 import { parseCsv } from './csv.js';
-import { type BusinessDate, isBusinessDate, isBusinessMonth, monthOf, previousMonth, thirdWednesday } from './dates.js';
-import { CONSUMPTION_TAX_RULES, type ConsumptionTaxRule, type GoodsRates } from './tax.js';
 
 export const TRADE_MODES = ['9610', '1210'] as const;
 export type TradeMode = (typeof TRADE_MODES)[number];

@@ -19,9 +19,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
-import type { Actor, AuditTrail } from '../../platform/audit/audit.js';
-import type { Database, Queryable } from '../../platform/db/client.js';
-import { AppError } from '../../platform/http/errors.js';
+import type { Actor, AuditTrail } from '../../../platform/audit/audit.js';
+import type { Database, Queryable } from '../../../platform/db/client.js';
+import { AppError } from '../../../platform/http/errors.js';
+import { DEFAULT_TABLE_LIMITS, type TableLimits } from '../../../platform/table-limits.js';
+import { clrReferenceTables } from '../schema.js';
 import {
   type CustomsParamTable,
   type HolidayTable,
@@ -32,8 +34,6 @@ import {
   type ReferenceKind,
   referenceData,
 } from './reference-kinds.js';
-import { clrReferenceTables } from './schema.js';
-import { DEFAULT_TABLE_LIMITS, type TableLimits } from './table-limits.js';
 import { type ClearanceTables, formatTableError, type TableError } from './tables.js';
 
 /** The label of a version seeded from the shipped samples. */

@@ -14,9 +14,9 @@
  * - **How often**: per enterprise per minute, and per enterprise and buyer per Asia/Shanghai day (429 + Retry-After),
  *   so that fits/does-not-fit answers cannot be bisected into the amount left at scale.
  */
-import { Decimal } from '../../kernel/money.js';
-import { AppError } from '../../platform/http/errors.js';
-import { addDays, type BusinessDate, shanghaiDate } from './dates.js';
+import { Decimal } from '../../../../kernel/money.js';
+import { addDays, type BusinessDate, shanghaiDate } from '../../../../kernel/time.js';
+import { AppError } from '../../../../platform/http/errors.js';
 
 /** What the buyer agreed to: that the enterprise learns whether an order fits, or also the amount left. */
 export const CONSENT_SCOPES = ['fits', 'remaining'] as const;

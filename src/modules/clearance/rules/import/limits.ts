@@ -11,8 +11,8 @@
  *   limit: rejected -621005. An annual total over the limit: rejected -621018, naming the amount used and the limit.
  * - A return applied for within 30 days of release, the goods back within 45 days, restores the quota (R6).
  */
-import { Decimal } from '../../kernel/money.js';
-import { type BusinessDate, daysBetween, isBusinessDate, shanghaiDate, shanghaiYear } from './dates.js';
+import { Decimal } from '../../../../kernel/money.js';
+import { type BusinessDate, daysBetween, isBusinessDate, shanghaiDate, shanghaiYear } from '../../../../kernel/time.js';
 
 /** The dated policy parameters (config): limits and the within-limits tax factor. */
 export interface RetailImportPolicy {

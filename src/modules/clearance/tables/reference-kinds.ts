@@ -12,7 +12,7 @@
  *   worked in exchange, 调休上班, which must be a Saturday or a Sunday); one row per date. Days not listed are working
  *   days from Monday to Friday.
  */
-import type { BusinessDate } from './dates.js';
+import type { BusinessDate } from '../../../kernel/time.js';
 import {
   type ClearanceTables,
   type Dated,

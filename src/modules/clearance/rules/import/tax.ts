@@ -15,7 +15,7 @@
  * High-end cosmetics (财税〔2016〕103号): a line whose rate row carries the `cosmetics` rule pays consumption tax only
  * when its dutiable price is at least 10 RMB per ml or g, or 15 RMB per piece; below that, c = 0.
  */
-import { allocate, Decimal, Ratio } from '../../kernel/money.js';
+import { allocate, Decimal, Ratio } from '../../../../kernel/money.js';
 
 export type ConsumptionTaxRule = 'cosmetics';
 export const CONSUMPTION_TAX_RULES: readonly ConsumptionTaxRule[] = ['cosmetics'];

@@ -6,8 +6,8 @@ import type { FilingRole } from '../modules/filing/model.js';
 import type { OverseasWarehouses } from '../modules/filing/overseas-warehouses.js';
 import type { FilingService } from '../modules/filing/service.js';
 import type { IdentityService } from '../modules/identity/service.js';
+import type { Role } from '../platform/http/auth.js';
 import { demoCertificatePem } from './demo-pki.js';
-import type { Role } from './http/auth.js';
 
 /** The demo users' password. Demo data only: the users are flagged is_demo and listed as such at start-up. */
 export const DEMO_PASSWORD = 'Demo@2026!';

@@ -17,10 +17,12 @@
  *    platform does not keep buyers' quantities).
  * 6. Inspection (500) by random sampling at the rate for the enterprise's credit level, else release (399 → 800).
  */
-import { createHash } from 'node:crypto';
-import { Decimal } from '../../kernel/money.js';
+import { Decimal } from '../../../../kernel/money.js';
+import type { BusinessDate } from '../../../../kernel/time.js';
+import { type ClearanceTables, exchangeRate, TRADE_MODES, type TradeMode } from '../../tables/tables.js';
+import type { DecisionReason } from '../reasons.js';
+import { type CreditLevel, type Sampling, type SamplingPolicy, sample } from '../sampling.js';
 import { type Assessment, assessList, REASON_CODES } from './assess.js';
-import type { BusinessDate } from './dates.js';
 import {
   type InventoryHead,
   type InventoryList,
@@ -33,14 +35,10 @@ import {
   type OrderList,
   type PaymentHead,
 } from './matching.js';
-import { type ClearanceTables, exchangeRate, TRADE_MODES, type TradeMode } from './tables.js';
 import { convertToCny, NET_CONTENT_UNITS, type NetContent } from './tax.js';
 
 /** The version of these rules, recorded with every decision. Change it when a rule below changes. */
 export const RULES_VERSION = 'clearance-rules/2026-11-28';
-
-/** Customs credit levels (Decree 251 and 282 together); see the credit module. */
-export type CreditLevel = 'advanced' | 'certified' | 'general' | 'dishonest' | 'seriously-dishonest';
 
 export interface ListHead extends InventoryHead {
   tradeMode: string;
@@ -61,11 +59,6 @@ export interface ListDocuments {
   order?: { head: OrderHead; items: readonly OrderList[] } | null;
   payment?: PaymentHead | null;
   waybill?: LogisticsHead | null;
-}
-
-export interface SamplingPolicy {
-  /** The share of lists of a general (常规) enterprise inspected, e.g. "0.05". */
-  baseRate: Decimal;
 }
 
 export interface DecideContext {
@@ -101,23 +94,6 @@ export const CUSTOMS_CURRENCY_ISO: Readonly<Record<string, string>> = {
   '601': 'AUD',
 };
 export const isoOfCustomsCurrency = (code: string): string | null => CUSTOMS_CURRENCY_ISO[code] ?? null;
-
-/** A reason for a decision, in plain words: a customs code where one exists, else a platform code. */
-export interface DecisionReason {
-  code: string;
-  rule: string;
-  item?: number;
-  field?: string;
-  message: { zh: string; en: string };
-}
-
-export interface Sampling {
-  level: CreditLevel;
-  rate: string;
-  seed: string;
-  draw: string;
-  inspect: boolean;
-}
 
 export interface TaxLine {
   gnum: number;
@@ -155,41 +131,6 @@ export type Decision =
       sampling: Sampling | null;
       rulesVersion: string;
     };
-
-// ---- sampling --------------------------------------------------------------------------------------------
-
-/**
- * The inspection rate for a credit level (platform-decisions.md): advanced-certified at most 20% of the base
- * (we use exactly 20%), certified (认证, Decree 282) at 50% of the base, general the base, 失信 at least 80% of
- * their lists (we use max(0.8, base)), 严重失信 every list. Rates are ratios between 0 and 1.
- */
-export function inspectionRate(level: CreditLevel, base: Decimal): Decimal {
-  switch (level) {
-    case 'advanced':
-      return base.mul(Decimal.parse('0.2'));
-    case 'certified':
-      return base.mul(Decimal.parse('0.5'));
-    case 'general':
-      return base;
-    case 'dishonest':
-      return Decimal.max(base, Decimal.parse('0.8'));
-    case 'seriously-dishonest':
-      return Decimal.ONE;
-  }
-}
-
-/** The draw in [0, 1) derived from a seed (SHA-256, first 52 bits): the same seed always gives the same draw. */
-export function drawOf(seed: string): Decimal {
-  const n = BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 13)}`);
-  // n / 2^52, truncated to 15 decimals in integers (a float rounding could reach 1)
-  return Decimal.of((n * 10n ** 15n) / 2n ** 52n, 15);
-}
-
-export function sample(level: CreditLevel, policy: SamplingPolicy, seed: string): Sampling {
-  const rate = inspectionRate(level, policy.baseRate);
-  const draw = drawOf(seed);
-  return { level, rate: rate.toString(), seed, draw: draw.toString(), inspect: draw.lt(rate) };
-}
 
 // ---- net content (cosmetics) ------------------------------------------------------------------------------
 
@@ -411,13 +352,4 @@ export function decideList(docs: ListDocuments, ctx: DecideContext): Decision {
     sampling,
     rulesVersion,
   };
-}
-
-/** The returnInfo of a receipt from reasons: each `[code] message`, within the 1000 characters the XSD allows. */
-export function reasonsInfo(reasons: readonly DecisionReason[], lang: 'zh' | 'en' = 'zh'): string {
-  const text = reasons.map((r) => `[${r.code}] ${r.message[lang]}`).join('；');
-  if (text.length <= 1000) return text || '-';
-  // cut by whole characters (a lone surrogate is not valid XML)
-  const chars = [...text];
-  return chars.length > 1000 ? `${chars.slice(0, 997).join('')}…` : text;
 }

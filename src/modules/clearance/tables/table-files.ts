@@ -15,7 +15,7 @@ export const TABLE_FILES = {
 } as const;
 
 /** The shipped sample tables (not the official tables: see tables/samples/README.md). */
-export const SAMPLE_TABLES_DIR = fileURLToPath(new URL('../../../tables/samples/', import.meta.url));
+export const SAMPLE_TABLES_DIR = fileURLToPath(new URL('../../../../tables/samples/', import.meta.url));
 
 export async function readClearanceTables(dir: string): Promise<TableResult<ClearanceTables>> {
   const [tariffRates, positiveList, exchangeRates] = await Promise.all(

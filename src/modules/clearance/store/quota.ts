@@ -16,9 +16,10 @@
  *   runs in a savepoint of the caller's transaction (or its own transaction when given the database).
  */
 import { sql } from 'drizzle-orm';
-import { Decimal } from '../../kernel/money.js';
-import { type Queryable, rowsOf } from '../../platform/db/client.js';
-import { checkReturn, RETURN_WINDOW, type ReturnCheck } from './limits.js';
+import { Decimal } from '../../../kernel/money.js';
+import { type Queryable, rowsOf } from '../../../platform/db/client.js';
+import { checkReturn, RETURN_WINDOW, type ReturnCheck } from '../rules/import/limits.js';
+import { json } from './lists.js';
 
 export type ConsumeResult =
   /** Consumed (or, `repeated`, consumed earlier for this list): the buyer's total of the year afterwards. */
@@ -265,3 +266,66 @@ export class QuotaLedger {
     );
   }
 }
+
+/** The batch reads and the pre-check's counters and consents (clearance_quota, clr_quota_check_counts, clr_quota_consents). */
+export const quotaStore = {
+  /**
+   * Counts one quota pre-check in `bucket`'s window and returns the count so far, in one statement (concurrent
+   * checks queue on the row). A new window clears the bucket's old ones.
+   */
+  async countQuotaCheck(q: Queryable, bucket: string, windowStart: Date): Promise<number> {
+    const at = windowStart.toISOString();
+    const n = Number(
+      rowsOf<{ count: number }>(
+        await q.execute(sql`insert into clr_quota_check_counts (bucket, window_start, count)
+          values (${bucket}, ${at}::timestamptz, 1)
+          on conflict (bucket, window_start) do update set count = clr_quota_check_counts.count + 1
+          returning count`),
+      )[0]?.count ?? 0,
+    );
+    if (n === 1) {
+      await q.execute(
+        sql`delete from clr_quota_check_counts where bucket = ${bucket} and window_start < ${at}::timestamptz`,
+      );
+    }
+    return n;
+  },
+
+  /**
+   * Records an attested consent, or counts one more use of a reference recorded before: returns the consent as
+   * first recorded (the caller compares its buyer and scope).
+   */
+  async recordQuotaConsent(
+    q: Queryable,
+    c: {
+      enterpriseUscc: string;
+      reference: string;
+      buyerHash: string;
+      scope: string;
+      givenAt: Date;
+      recordedBy: string;
+    },
+  ): Promise<{ buyerHash: string; scope: string; givenAt: Date }> {
+    const rows = rowsOf<{ buyer_hash: string; scope: string; given_at: string | Date }>(
+      await q.execute(sql`insert into clr_quota_consents (enterprise_uscc, reference, buyer_hash, scope, given_at, recorded_by)
+        values (${c.enterpriseUscc}, ${c.reference}, ${c.buyerHash}, ${c.scope}, ${c.givenAt.toISOString()}::timestamptz,
+          ${c.recordedBy.slice(0, 100)})
+        on conflict (enterprise_uscc, reference) do update
+          set uses = clr_quota_consents.uses + 1, last_used_at = now()
+        returning buyer_hash, scope, given_at`),
+    );
+    const r = rows[0];
+    if (!r) throw new Error('consent not recorded');
+    return { buyerHash: r.buyer_hash, scope: r.scope, givenAt: new Date(r.given_at) };
+  },
+
+  /** The buyers' released totals of a year, for a batch (absent buyers used nothing). */
+  async quotaUsed(q: Queryable, keys: { buyer: string; year: number }[]): Promise<Map<string, Decimal>> {
+    if (!keys.length) return new Map();
+    const rows = rowsOf<{ buyer_hash: string; year: number; used: string }>(
+      await q.execute(sql`select q.buyer_hash, q.year, q.used::text as used from clearance_quota q
+        join jsonb_to_recordset(${json(keys)}) as k(buyer text, year int) on q.buyer_hash = k.buyer and q.year = k.year`),
+    );
+    return new Map(rows.map((r) => [`${r.buyer_hash}|${r.year}`, Decimal.parse(r.used)]));
+  },
+};

@@ -1,2 +1,0 @@
-/** Business dates moved to the kernel (src/kernel/time.ts). */
-export * from '../../kernel/time.js';
