@@ -228,8 +228,6 @@ function FilingModal({
         >
           <Select
             mode="tags"
-            open={false}
-            suffixIcon={null}
             tokenSeparators={[',', '，', ' ', '、']}
             placeholder={t('warehouses.categoriesPlaceholder')}
             style={mono}
