@@ -61,12 +61,12 @@ browserSuite('overseas warehouses (海外仓备案) in Chromium', () => {
     await login(ent, base, 'ebc.demo', DEMO_PASSWORD);
     await ent.getByRole('link', { name: '海外仓', exact: true }).click();
     await ent.waitForURL(/\/portal\/overseas-warehouses$/);
-    expect(await ent.textContent('body')).toContain('9810');
 
     // the demo warehouse: Hamburg, country 304, valid
     const rows = ent.getByTestId('warehouses').locator('tr.ant-table-row');
     const demo = rows.filter({ hasText: DEMO_WAREHOUSE });
     await demo.waitFor();
+    expect(await ent.textContent('body')).toContain('（监管方式 9810）');
     expect(await demo.getByTestId('warehouse-country').textContent()).toBe('304');
     expect(await demo.locator('[data-status]').getAttribute('data-status')).toBe('active');
     expect(await demo.locator('[data-status]').textContent()).toBe('有效');
