@@ -31,6 +31,7 @@ const ReviewQueue = lazy(() => import('./pages/ReviewQueue'));
 const ReferenceTables = lazy(() => import('./pages/ReferenceTables'));
 const Credit = lazy(() => import('./pages/Credit'));
 const Delegations = lazy(() => import('./pages/Delegations'));
+const OverseasWarehouses = lazy(() => import('./pages/OverseasWarehouses'));
 const CertificateReview = lazy(() => import('./pages/CertificateReview'));
 const TrustStore = lazy(() => import('./pages/TrustStore'));
 
@@ -169,6 +170,26 @@ export default function App() {
                     <RequireRole roles={ENTERPRISE}>
                       <Page>
                         <Delegations />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="portal/overseas-warehouses"
+                  element={
+                    <RequireRole roles={ENTERPRISE}>
+                      <Page>
+                        <OverseasWarehouses />
+                      </Page>
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="console/overseas-warehouses"
+                  element={
+                    <RequireRole roles={STAFF}>
+                      <Page>
+                        <OverseasWarehouses scope="console" />
                       </Page>
                     </RequireRole>
                   }

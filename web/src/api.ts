@@ -141,6 +141,18 @@ export const DELEGATION_STATUSES = allOf<DelegationStatus>()(['active', 'schedul
 export type DelegationInput = ApiBody<'/api/v1/enterprises/{uscc}/delegations'>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Overseas warehouses (海外仓备案)
+
+type WarehousePage = ApiOk<'/api/v1/enterprises/{uscc}/overseas-warehouses'>;
+/** A filed overseas warehouse: where the operator's 9810 exports (出口海外仓) go, valid during its period. */
+export type OverseasWarehouse = Item<WarehousePage['items']>;
+export type WarehouseStatus = OverseasWarehouse['status'];
+export const WAREHOUSE_STATUSES = allOf<WarehouseStatus>()(['active', 'scheduled', 'expired', 'withdrawn']);
+export type WarehouseInput = ApiBody<'/api/v1/enterprises/{uscc}/overseas-warehouses'>;
+export type WarehouseQuery = ApiQuery<'/api/v1/enterprises/{uscc}/overseas-warehouses'>;
+export type AllWarehousesQuery = ApiQuery<'/api/v1/overseas-warehouses'>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Errors
 
 /** The backend's error body; one synthesized by the client (no answer, no JSON) has no requestId. */
@@ -417,6 +429,25 @@ export const api = {
       request<{ delegation: Delegation }>('POST', `/enterprises/${enc(uscc)}/delegations/${enc(id)}/revocation`, {
         reason,
       }).then((r) => r.delegation),
+  },
+  warehouses: {
+    /** The warehouses the enterprise filed, newest first. */
+    list: (uscc: string, q: Partial<WarehouseQuery>) =>
+      request<WarehousePage>('GET', `/enterprises/${enc(uscc)}/overseas-warehouses`, undefined, q),
+    /** Every filing (officers and the platform admin), by operator and country. */
+    all: (q: Partial<AllWarehousesQuery>) =>
+      request<ApiOk<'/api/v1/overseas-warehouses'>>('GET', '/overseas-warehouses', undefined, q),
+    file: (uscc: string, body: WarehouseInput) =>
+      request<{ warehouse: OverseasWarehouse }>('POST', `/enterprises/${enc(uscc)}/overseas-warehouses`, body).then(
+        (r) => r.warehouse,
+      ),
+    /** Withdraws a filing from today on. */
+    withdraw: (uscc: string, id: string, reason: string) =>
+      request<{ warehouse: OverseasWarehouse }>(
+        'POST',
+        `/enterprises/${enc(uscc)}/overseas-warehouses/${enc(id)}/withdrawal`,
+        { reason },
+      ).then((r) => r.warehouse),
   },
   trust: {
     cas: () => request<{ items: TrustedCa[] }>('GET', '/trust/cas').then((r) => r.items),

@@ -9,6 +9,7 @@ import {
   FileDoneOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
+  GlobalOutlined,
   IdcardOutlined,
   InboxOutlined,
   KeyOutlined,
@@ -95,6 +96,11 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
         icon: <ShareAltOutlined />,
         label: <Link to="/portal/delegations">{tr('nav.delegations')}</Link>,
       },
+      {
+        key: '/portal/overseas-warehouses',
+        icon: <GlobalOutlined />,
+        label: <Link to="/portal/overseas-warehouses">{tr('nav.warehouses')}</Link>,
+      },
     );
     if (me.role === 'enterprise_admin') {
       items.push(
@@ -144,6 +150,11 @@ function menuItems(me: Me, t: (k: never) => string): MenuProps['items'] {
         label: <Link to="/console/clearance">{tr('nav.clearance')}</Link>,
       },
       { key: '/console/stock', icon: <InboxOutlined />, label: <Link to="/console/stock">{tr('nav.stock')}</Link> },
+      {
+        key: '/console/overseas-warehouses',
+        icon: <GlobalOutlined />,
+        label: <Link to="/console/overseas-warehouses">{tr('nav.consoleWarehouses')}</Link>,
+      },
     );
     if (me.role === 'customs' || me.role === 'platform_admin') {
       items.push({
