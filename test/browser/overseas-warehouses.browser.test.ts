@@ -134,6 +134,8 @@ browserSuite('overseas warehouses (海外仓备案) in Chromium', () => {
     expect(await mine.getByTestId('warehouse-withdraw').count()).toBe(0);
     expect(await demo.getByTestId('warehouse-withdraw').count()).toBe(1);
     await ent.evaluate(() => window.scrollTo({ top: 0 }));
+    // the success messages gone, so that the picture shows the page rather than its toasts
+    await expect.poll(() => ent.locator('.ant-message-notice').count()).toBe(0);
     await shot(ent, 'portal-overseas-warehouses');
 
     // in English

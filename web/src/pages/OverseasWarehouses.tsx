@@ -373,6 +373,7 @@ export default function OverseasWarehouses({ scope = 'portal' }: { scope?: 'port
     {
       title: t('warehouses.name'),
       key: 'name',
+      width: 240,
       render: (_: unknown, w: OverseasWarehouse) => (
         <div>
           <div>{w.nameCn}</div>
@@ -566,6 +567,7 @@ export default function OverseasWarehouses({ scope = 'portal' }: { scope?: 'port
         pagination={list.pagination}
         locale={{ emptyText: t(portal ? 'warehouses.none' : 'warehouses.noneAll') }}
         columns={columns}
+        scroll={{ x: 'max-content' }}
       />
       {list.error ? null : (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
