@@ -190,7 +190,7 @@ program
 const tables = program
   .command('tables')
   .description(
-    'Reference tables (参数表): tariff-rates, positive-list, exchange-rates, customs-params, holidays (columns in tables/samples/README.md)',
+    'Reference tables (参数表): tariff-rates, positive-list, exchange-rates, customs-params, holidays, export-conditions (columns in tables/samples/README.md)',
   );
 tables
   .command('import')

@@ -70,8 +70,9 @@ export type Platform = {
   /** Overseas warehouses (海外仓备案): where 9810 exports go. */
   warehouses: OverseasWarehouses;
   /**
-   * The reference tables (rates, positive list, exchange rates, customs codes, holidays), stored in the database and
-   * seeded on first start from CBEC_TABLES_DIR or the labelled samples; `tables.current()` is the set in force.
+   * The reference tables (rates, positive list, exchange rates, customs codes, holidays, export conditions), stored in
+   * the database and seeded on first start from CBEC_TABLES_DIR or the labelled samples; `tables.current()` is the set
+   * in force.
    */
   tables: ReferenceTables;
   /** The import clearance engine (emulated mode): decides lists in the background once `clearance.start()` runs. */

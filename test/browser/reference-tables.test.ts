@@ -39,7 +39,7 @@ browserSuite('参数表管理 in Chromium (reference tables: samples, a refused 
     await login(page, base, CUSTOMS.username, CUSTOMS.password, true);
     await page.waitForURL(/\/console/);
 
-    // ---- the menu entry, five kinds, every one a labelled sample ---------------------------------------------
+    // ---- the menu entry, six kinds, every one a labelled sample ----------------------------------------------
     await page.getByRole('link', { name: '参数表管理' }).click();
     await page.waitForURL(/\/console\/tables$/);
     const holidays = page.getByTestId('tables-kind-holidays');
@@ -47,7 +47,13 @@ browserSuite('参数表管理 in Chromium (reference tables: samples, a refused 
     for (const kind of ['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params']) {
       await page.getByTestId(`tables-kind-${kind}`).waitFor();
     }
-    expect(await page.getByTestId('tables-sample-warning').textContent()).toContain('法定节假日及调休表');
+    const exportConditions = page.getByTestId('tables-kind-export-conditions');
+    await exportConditions.waitFor();
+    expect(await exportConditions.textContent()).toContain('出口商品监管条件表');
+    expect(await exportConditions.getByTestId('tag-sample').first().textContent()).toBe('样例');
+    const warning = await page.getByTestId('tables-sample-warning').textContent();
+    expect(warning).toContain('法定节假日及调休表');
+    expect(warning).toContain('出口商品监管条件表');
     const sampleTag = holidays.getByTestId('tag-sample').first();
     expect(await sampleTag.textContent()).toBe('样例');
     expect(await sampleTag.evaluate((e) => e.className)).toContain('ant-tag-orange');

@@ -52,14 +52,43 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone tables (reference tables 
   it('list shows every kind, the samples and the version in force', () => {
     const r = run('tables', 'list');
     expect(r.status, r.stderr).toBe(0);
-    for (const kind of ['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params', 'holidays']) {
+    for (const kind of [
+      'tariff-rates',
+      'positive-list',
+      'exchange-rates',
+      'customs-params',
+      'holidays',
+      'export-conditions',
+    ]) {
       expect(r.stdout).toContain(kind);
     }
+    expect(r.stdout).toContain('export-conditions (出口商品监管条件表)');
+    expect(r.stdout).toMatch(/SAMPLE .* SAMPLE — 样例，非官方数据 {2}\(export-conditions\.csv, system:seed\)/);
     const line = r.stdout.split('\n').find((l) => l.includes(id));
     expect(line).toMatch(/^\s+\*\s+/);
     expect(line).toContain('2027 节假日');
     expect(line).toContain('cli:tester');
     expect(r.stdout).toMatch(/SAMPLE .* SAMPLE — 样例，非官方数据 {2}\(holidays\.csv, system:seed\)/);
+  });
+
+  it('tables import export-conditions FILE: a bad file is refused with line and column, a good one is in force', () => {
+    const header = 'hs_code,valid_from,valid_to,needs_licence,needs_inspection,export_duty,export_refund,name,note';
+    const bad = file('bad-export-conditions.csv', `${header}\n6109,2026-01-01,,yes,N,N,N,T恤,\n`);
+    const refused = run('tables', 'import', 'export-conditions', bad);
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain(
+      '出口商品监管条件表 第 2 行，列 needs_licence：needs_licence 应为 Y 或 N（值：yes）',
+    );
+    expect(refused.stderr).toContain(
+      'export-conditions table line 2, column needs_licence: needs_licence must be Y or N (value: yes)',
+    );
+    const good = file('export-conditions-2027.csv', `${header}\n6109,2027-01-01,,N,N,N,Y,T恤,\n`);
+    const r = run('tables', 'import', 'export-conditions', good, '--label', '2027 出口监管条件');
+    expect(r.status, r.stderr).toBe(0);
+    const version = r.stdout.trim();
+    expect(r.stderr).toContain('export-conditions: “2027 出口监管条件” 1 rows');
+    const list = run('tables', 'list');
+    expect(list.stdout.split('\n').find((l) => l.includes(version))).toMatch(/^\s+\*\s+.*2027 出口监管条件/);
   });
 
   it('export writes the stored CSV to a file or standard output; unknown ids and kinds fail', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conditionsFor } from '../../src/modules/clearance/rules/export/export-conditions-table.js';
 import { clrReferenceTables } from '../../src/modules/clearance/schema.js';
 import { ReferenceTables, SAMPLE_LABEL } from '../../src/modules/clearance/tables/reference-tables.js';
 import { SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
@@ -75,7 +76,7 @@ describe('reference tables', () => {
     });
 
   describe('first start', () => {
-    it('seeds one labelled SAMPLE version of each kind and keeps all five in force', async () => {
+    it('seeds one labelled SAMPLE version of each kind and keeps all six in force', async () => {
       const cur = t.p.tables.current();
       expect(cur.sample).toBe(true);
       expect(Object.keys(cur.versions)).toEqual([
@@ -84,6 +85,7 @@ describe('reference tables', () => {
         'exchange-rates',
         'customs-params',
         'holidays',
+        'export-conditions',
       ]);
       for (const v of Object.values(cur.versions)) expect(v).toMatchObject({ label: SAMPLE_LABEL, isSample: true });
       expect(cur.versions['tariff-rates'].rowCount).toBe(cur.tables.tariffRates.rows.length);
@@ -92,7 +94,23 @@ describe('reference tables', () => {
       const list = await t.p.tables.list();
       for (const versions of Object.values(list)) expect(versions).toHaveLength(1);
       const seeded = await t.p.audit.list({ action: 'tables.seeded', page: 1, pageSize: 10 });
-      expect(seeded.total).toBe(5);
+      expect(seeded.total).toBe(6);
+    });
+
+    it('the export-conditions sample is the sixth kind, labelled SAMPLE, every row saying SAMPLE', async () => {
+      const cur = t.p.tables.current();
+      expect(cur.versions['export-conditions']).toMatchObject({
+        label: SAMPLE_LABEL,
+        isSample: true,
+        rowCount: cur.exportConditions.rows.length,
+      });
+      expect(cur.exportConditions.rows.length).toBeGreaterThan(5);
+      for (const row of cur.exportConditions.rows) expect(row.note).toContain('SAMPLE');
+      expect(conditionsFor(cur.exportConditions, '2841610000', '2026-12-03')).toMatchObject({ needsLicence: true });
+      const [v] = (await t.p.tables.list())['export-conditions'];
+      expect(v).toMatchObject({ sourceName: 'export-conditions.csv', loadedBy: 'system:seed', inForce: true });
+      const versions = await t.p.tables.versionTables({ 'export-conditions': v!.id });
+      expect(versions.exportConditions).toBe(cur.exportConditions);
     });
 
     it('a second init (another process, a restart) adds nothing', async () => {
@@ -102,7 +120,7 @@ describe('reference tables', () => {
       const [{ n }] = (await t.p.dbh.db.select({ n: sql<number>`count(*)::int` }).from(clrReferenceTables)) as [
         { n: number },
       ];
-      expect(n).toBe(5);
+      expect(n).toBe(6);
     });
   });
 
@@ -320,6 +338,32 @@ describe('reference tables', () => {
       ]);
     });
 
+    it('a bad export-conditions table: 422 INVALID_TABLE, every error at `line N / column` in both languages', async () => {
+      const header = 'hs_code,valid_from,valid_to,needs_licence,needs_inspection,export_duty,export_refund,name,note';
+      const res = await upload(
+        'export-conditions',
+        `${header}\n854,2026-01-01,,N,N,N,N,半导体,\n6109,2026-01-01,,yes,N,N,N,T恤,\n`,
+      );
+      expect(res.statusCode).toBe(422);
+      const error = res.json().error;
+      expect(error).toMatchObject({ code: 'INVALID_TABLE', message: '出口商品监管条件表有 2 处错误，未导入' });
+      expect(error.details).toEqual([
+        {
+          path: 'line 2 / hs_code',
+          message: 'hs_code 应为 4 至 10 位数字（按前缀匹配）（值：854）',
+          messageEn: 'hs_code must be 4 to 10 digits (matched as a prefix) (value: 854)',
+          code: 'TABLE_ERROR',
+        },
+        {
+          path: 'line 3 / needs_licence',
+          message: 'needs_licence 应为 Y 或 N（值：yes）',
+          messageEn: 'needs_licence must be Y or N (value: yes)',
+          code: 'TABLE_ERROR',
+        },
+      ]);
+      expect(t.p.tables.current().versions['export-conditions'].isSample).toBe(true);
+    });
+
     it('an unchanged table: 409; an unknown kind: 400; a JSON body: 415', async () => {
       const same = await readFile(join(SAMPLE_TABLES_DIR, 'positive-list.csv'));
       const res = await upload('positive-list', same, { cookie: admin });
@@ -356,7 +400,24 @@ describe('reference tables', () => {
         'exchange-rates',
         'customs-params',
         'holidays',
+        'export-conditions',
       ]);
+      expect(body.kinds[5]).toMatchObject({
+        name: '出口商品监管条件表',
+        nameEn: 'export-conditions table',
+        columns: [
+          'hs_code',
+          'valid_from',
+          'valid_to',
+          'needs_licence',
+          'needs_inspection',
+          'export_duty',
+          'export_refund',
+          'name',
+          'note',
+        ],
+        inForce: { isSample: true, label: SAMPLE_LABEL },
+      });
       const tariff = body.kinds[0];
       expect(tariff).toMatchObject({ name: '税率表', nameEn: 'tariff-rate table', columns: TARIFF_HEADER.split(',') });
       expect(tariff.versions).toHaveLength(3);
@@ -417,6 +478,7 @@ describe('reference tables', () => {
       expect(rows.map((r) => r.kind).sort()).toEqual([
         'customs-params',
         'exchange-rates',
+        'export-conditions',
         'holidays',
         'positive-list',
         'tariff-rates',
@@ -427,7 +489,7 @@ describe('reference tables', () => {
         .select({ n: sql<number>`count(*)::int` })
         .from(auditLog)
         .where(eq(auditLog.action, 'tables.seeded'));
-      expect(audited[0]?.n).toBe(5);
+      expect(audited[0]?.n).toBe(6);
     });
 
     it('an operator folder without the newer kinds seeds them from the labelled samples', async () => {
@@ -451,6 +513,7 @@ describe('reference tables', () => {
           label: '初始载入 / initial load: tariff-rates.csv',
         });
         expect(v.holidays).toMatchObject({ isSample: true, label: SAMPLE_LABEL });
+        expect(v['export-conditions']).toMatchObject({ isSample: true, label: SAMPLE_LABEL });
         expect(rt.current().sample).toBe(true);
         // without the samples to fall back on, a missing file stops the start with its path
         await t.p.dbh.db.delete(clrReferenceTables);

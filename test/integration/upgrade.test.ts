@@ -3,19 +3,24 @@
  * - every stored record gets the enterprise it was declared for: the sender when it was a principal of the record,
  *   else the record's principal (a list sent by an agent belongs to its e-commerce enterprise; an order changed by an
  *   enterprise the order did not name goes back to its own parties), so its rightful owners can still change it;
- * - signing certificates registered before, that the trust store's CA issued, verify at once after the upgrade.
+ * - signing certificates registered before, that the trust store's CA issued, verify at once after the upgrade;
+ * - reference tables seeded before the export-conditions kind (five kinds): the sixth is seeded, labelled SAMPLE, on
+ *   the next start, from the operator's folder or, when the folder of an earlier release lacks it, the samples.
  * On the embedded database in a folder (PGlite only: the CLI tests do the same), through the real migrations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUscc } from '../../src/app/demo.js';
 import { demoCertificatePem } from '../../src/app/demo-pki.js';
 import { createPlatform } from '../../src/app/platform.js';
+import { clrReferenceTables } from '../../src/modules/clearance/schema.js';
+import { SAMPLE_LABEL } from '../../src/modules/clearance/tables/reference-tables.js';
+import { SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { parseCertificate } from '../../src/platform/crypto/certificate.js';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/platform/db/client.js';
@@ -120,6 +125,44 @@ describe.skipIf(!!process.env.DATABASE_URL)('upgrade from 0006', () => {
       };
       const certs = await p.filing.listCertificates(officer, A);
       expect(certs).toEqual([expect.objectContaining({ trust: 'ca' })]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('reference tables seeded with the five earlier kinds get the export conditions on the next start', async () => {
+    // an operator's folder of an earlier release: the five kinds, no export-conditions.csv
+    const tables = join(dir, 'tables-0.1');
+    mkdirSync(tables);
+    for (const kind of ['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params', 'holidays']) {
+      copyFileSync(join(SAMPLE_TABLES_DIR, `${kind}.csv`), join(tables, `${kind}.csv`));
+    }
+    const config = loadConfig(
+      { LOG_LEVEL: 'silent', CBEC_SEED_DEMO: 'false', DATA_DIR: join(dir, 'data-tables'), CBEC_TABLES_DIR: tables },
+      { piKeyHex: randomBytes(16).toString('hex') },
+    );
+    // the database as the earlier release left it: five kinds seeded, none of export-conditions
+    const first = await createPlatform(config, { log: createLogger('silent') });
+    let before: Record<string, { id: string }>;
+    try {
+      await first.dbh.db.delete(clrReferenceTables).where(eq(clrReferenceTables.kind, 'export-conditions'));
+      before = first.tables.current().versions;
+    } finally {
+      await first.close();
+    }
+
+    const p = await createPlatform(config, { log: createLogger('silent') });
+    try {
+      const v = p.tables.current().versions;
+      expect(v['export-conditions']).toMatchObject({ isSample: true, label: SAMPLE_LABEL });
+      expect(v['export-conditions'].id).not.toBe(before['export-conditions']?.id);
+      expect(p.tables.current().exportConditions.rows.length).toBe(v['export-conditions'].rowCount);
+      // the five kinds are the versions seeded before, from the operator's folder, not samples
+      for (const kind of ['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params', 'holidays'] as const) {
+        expect(v[kind]).toMatchObject({ id: before[kind]?.id, isSample: false });
+      }
+      const rows = await p.dbh.db.select({ kind: clrReferenceTables.kind }).from(clrReferenceTables);
+      expect(rows).toHaveLength(6);
     } finally {
       await p.close();
     }

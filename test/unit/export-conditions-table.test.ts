@@ -2,20 +2,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   conditionsFor,
-  EXPORT_CONDITIONS_COLUMNS,
   type ExportConditionsTable,
-  formatExportConditionsError,
   parseExportConditions,
   rowsConcerning,
 } from '../../src/modules/clearance/rules/export/export-conditions-table.js';
+import { formatTableError, TABLE_COLUMNS } from '../../src/modules/clearance/tables/tables.js';
 
-const HEADER = EXPORT_CONDITIONS_COLUMNS.join(',');
+const HEADER = TABLE_COLUMNS['export-conditions'].join(',');
 const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
 const SAMPLE_TEXT = readFileSync(new URL('../../tables/samples/export-conditions.csv', import.meta.url), 'utf8');
 
 function sample(): ExportConditionsTable {
   const r = parseExportConditions(SAMPLE_TEXT);
-  if (!r.ok) throw new Error(r.errors.map((e) => formatExportConditionsError(e, 'en')).join('\n'));
+  if (!r.ok) throw new Error(r.errors.map((e) => formatTableError(e, 'en')).join('\n'));
   return r.table;
 }
 
@@ -84,10 +83,10 @@ describe('export-conditions table (a dated reference-table kind)', () => {
       [3, 'valid_from'],
       [4, 'name'],
     ]);
-    expect(formatExportConditionsError(r.errors[0]!, 'zh')).toBe(
+    expect(formatTableError(r.errors[0]!, 'zh')).toBe(
       '出口商品监管条件表 第 2 行，列 needs_licence：needs_licence 应为 Y 或 N（值：yes）',
     );
-    expect(formatExportConditionsError(r.errors[0]!, 'en')).toBe(
+    expect(formatTableError(r.errors[0]!, 'en')).toBe(
       'export-conditions table line 2, column needs_licence: needs_licence must be Y or N (value: yes)',
     );
   });

@@ -12,7 +12,12 @@ import {
   REFERENCE_KINDS,
 } from '../../src/modules/clearance/tables/reference-kinds.js';
 import { SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
-import { formatTableError, TABLE_COLUMNS, type TableError } from '../../src/modules/clearance/tables/tables.js';
+import {
+  formatTableError,
+  TABLE_COLUMNS,
+  TABLE_NAMES,
+  type TableError,
+} from '../../src/modules/clearance/tables/tables.js';
 
 /** The customs parameter code table and the public-holiday table: the same CSV rules as the clearance tables. */
 
@@ -31,8 +36,15 @@ function tableOf<T>(r: { ok: true; table: T } | { ok: false; errors: TableError[
 const where = (errors: TableError[]) => errors.map((e) => `${e.line}:${e.column ?? '-'}`);
 
 describe('reference kinds', () => {
-  it('five kinds, each with its columns', () => {
-    expect(REFERENCE_KINDS).toEqual(['tariff-rates', 'positive-list', 'exchange-rates', 'customs-params', 'holidays']);
+  it('six kinds, each with its columns', () => {
+    expect(REFERENCE_KINDS).toEqual([
+      'tariff-rates',
+      'positive-list',
+      'exchange-rates',
+      'customs-params',
+      'holidays',
+      'export-conditions',
+    ]);
     expect(TABLE_COLUMNS['customs-params']).toEqual([
       'category',
       'code',
@@ -42,7 +54,20 @@ describe('reference kinds', () => {
       'valid_to',
     ]);
     expect(TABLE_COLUMNS.holidays).toEqual(['date', 'kind', 'name']);
+    expect(TABLE_COLUMNS['export-conditions']).toEqual([
+      'hs_code',
+      'valid_from',
+      'valid_to',
+      'needs_licence',
+      'needs_inspection',
+      'export_duty',
+      'export_refund',
+      'name',
+      'note',
+    ]);
+    expect(TABLE_NAMES['export-conditions']).toEqual({ zh: '出口商品监管条件表', en: 'export-conditions table' });
     expect(isReferenceKind('holidays')).toBe(true);
+    expect(isReferenceKind('export-conditions')).toBe(true);
     expect(isReferenceKind('hs-codes')).toBe(false);
   });
 

@@ -298,8 +298,8 @@ export const clrStockMoves = pgTable(
 );
 
 /**
- * Reference tables loaded by the operator (tariff rates, positive list, exchange rates, customs parameters,
- * holidays): every version kept whole with its checksum, the newest active one per kind in force. A decision
+ * Reference tables loaded by the operator (tariff rates, positive list, exchange rates, customs parameters, holidays,
+ * export conditions): every version kept whole with its checksum, the newest active one per kind in force. A decision
  * records the versions it used.
  */
 export const clrReferenceTables = pgTable(

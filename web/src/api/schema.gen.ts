@@ -4289,7 +4289,7 @@ export interface paths {
                                     inForce: boolean;
                                     isSample: boolean;
                                     /** @enum {string} */
-                                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays";
+                                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays" | "export-conditions";
                                     label: string;
                                     loadedAt: string;
                                     loadedBy: string | null;
@@ -4298,7 +4298,7 @@ export interface paths {
                                     sourceName: string;
                                 } | null;
                                 /** @enum {string} */
-                                kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays";
+                                kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays" | "export-conditions";
                                 name: string;
                                 nameEn: string;
                                 versions: {
@@ -4308,7 +4308,7 @@ export interface paths {
                                     inForce: boolean;
                                     isSample: boolean;
                                     /** @enum {string} */
-                                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays";
+                                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays" | "export-conditions";
                                     label: string;
                                     loadedAt: string;
                                     loadedBy: string | null;
@@ -4352,7 +4352,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays";
+                    kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays" | "export-conditions";
                 };
                 cookie?: never;
             };
@@ -4395,7 +4395,7 @@ export interface paths {
                                 inForce: boolean;
                                 isSample: boolean;
                                 /** @enum {string} */
-                                kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays";
+                                kind: "tariff-rates" | "positive-list" | "exchange-rates" | "customs-params" | "holidays" | "export-conditions";
                                 label: string;
                                 loadedAt: string;
                                 loadedBy: string | null;

@@ -359,7 +359,7 @@ const en: Messages = {
   refTables: {
     title: 'Reference tables',
     intro:
-      'The tables clearance works from: tariff rates, the positive list, customs exchange rates, customs parameter codes and public holidays. Every import is kept as a new version and the newest is in force at once; earlier versions stay, to review past clearance decisions.',
+      'The tables clearance works from: tariff rates, the positive list, customs exchange rates, customs parameter codes, public holidays and the export conditions of commodity codes. Every import is kept as a new version and the newest is in force at once; earlier versions stay, to review past clearance decisions.',
     sampleWarning:
       'These tables are the samples shipped with the platform (not official data); import the official ones before real use: {{kinds}}',
     kinds: {
@@ -368,6 +368,7 @@ const en: Messages = {
       'exchange-rates': 'Customs exchange rates',
       'customs-params': 'Customs parameter codes',
       holidays: 'Public holidays',
+      'export-conditions': 'Export conditions',
     },
     columns: 'Columns',
     inForce: 'In force',

@@ -11,8 +11,11 @@
  *   kind `holiday` (a day off of a statutory holiday period, weekends within it included) or `workday` (a weekend day
  *   worked in exchange, 调休上班, which must be a Saturday or a Sunday); one row per date. Days not listed are working
  *   days from Monday to Friday.
+ * - export conditions (出口商品监管条件表): parsed in `rules/export/export-conditions-table.ts` (columns there and in
+ *   `tables/samples/README.md`).
  */
 import type { BusinessDate } from '../../../kernel/time.js';
+import { type ExportConditionsTable, parseExportConditions } from '../rules/export/export-conditions-table.js';
 import {
   type ClearanceTables,
   type Dated,
@@ -38,6 +41,7 @@ export const REFERENCE_KINDS = [
   'exchange-rates',
   'customs-params',
   'holidays',
+  'export-conditions',
 ] as const satisfies readonly TableName[];
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
@@ -238,6 +242,7 @@ export interface ParsedReference {
   'exchange-rates': ExchangeRateTable;
   'customs-params': CustomsParamTable;
   holidays: HolidayTable;
+  'export-conditions': ExportConditionsTable;
 }
 
 const PARSERS: { [K in ReferenceKind]: (text: string) => TableResult<ParsedReference[K]> } = {
@@ -246,6 +251,7 @@ const PARSERS: { [K in ReferenceKind]: (text: string) => TableResult<ParsedRefer
   'exchange-rates': parseExchangeRates,
   'customs-params': parseCustomsParams,
   holidays: parseHolidays,
+  'export-conditions': parseExportConditions,
 };
 
 /** Parses a table of any kind with its parser. */
@@ -253,10 +259,12 @@ export function parseReferenceTable<K extends ReferenceKind>(kind: K, text: stri
   return PARSERS[kind](text);
 }
 
-/** Everything the clearance rules read: the three clearance tables, the customs codes and the holidays. */
+/** Everything the clearance rules read: the three clearance tables, the customs codes, the holidays and the export
+ * conditions. */
 export interface ReferenceData extends ClearanceTables {
   params: CustomsParamTable;
   holidays: HolidayTable;
+  exportConditions: ExportConditionsTable;
 }
 
 /** The reference data from one parsed table of each kind. */
@@ -267,5 +275,6 @@ export function referenceData(t: ParsedReference): ReferenceData {
     exchangeRates: t['exchange-rates'],
     params: t['customs-params'],
     holidays: t.holidays,
+    exportConditions: t['export-conditions'],
   };
 }

@@ -23,6 +23,7 @@ import type { Actor, AuditTrail } from '../../../platform/audit/audit.js';
 import type { Database, Queryable } from '../../../platform/db/client.js';
 import { AppError } from '../../../platform/http/errors.js';
 import { DEFAULT_TABLE_LIMITS, type TableLimits } from '../../../platform/table-limits.js';
+import type { ExportConditionsTable } from '../rules/export/export-conditions-table.js';
 import { clrReferenceTables } from '../schema.js';
 import {
   type CustomsParamTable,
@@ -39,7 +40,7 @@ import { type ClearanceTables, formatTableError, type TableError } from './table
 /** The label of a version seeded from the shipped samples. */
 export const SAMPLE_LABEL = 'SAMPLE — 样例，非官方数据';
 /** The kinds the platform can seed from its own samples when an operator's folder lacks them (added after 0.1). */
-const SAMPLE_FALLBACK_KINDS: readonly ReferenceKind[] = ['customs-params', 'holidays'];
+const SAMPLE_FALLBACK_KINDS: readonly ReferenceKind[] = ['customs-params', 'holidays', 'export-conditions'];
 /** Key of the advisory lock serialising seeding and imports (any constant; `cbec-ref` in ASCII). */
 const LOCK_KEY = 0x636265632d726566n;
 /** How many parsed old versions `versionTables` keeps. */
@@ -82,6 +83,8 @@ export interface CurrentReference {
   /** Customs parameter codes (country, currency, unit, customs district, transport mode). */
   params: CustomsParamTable;
   holidays: HolidayTable;
+  /** The export conditions of commodity codes (licence, inspection, export duty, export refund). */
+  exportConditions: ExportConditionsTable;
   /** Whether any kind in force is a sample. */
   sample: boolean;
   versions: Record<ReferenceKind, VersionInfo>;
@@ -594,6 +597,7 @@ export class ReferenceTables {
       tables: { tariffRates: data.tariffRates, positiveList: data.positiveList, exchangeRates: data.exchangeRates },
       params: data.params,
       holidays: data.holidays,
+      exportConditions: data.exportConditions,
       sample: REFERENCE_KINDS.some((k) => versions[k].isSample),
       versions,
     };

@@ -21,8 +21,9 @@
  * Rows of the same key (hs_code; hs8; currency + month) must not overlap in time. Every bad row is reported with
  * its line and column, in Chinese and English, and a table with any error is not loaded.
  *
- * The other reference tables (customs parameter codes, public holidays) share the column list, the reader and the
- * error shape exported here; their parsers are in `reference-kinds.ts`.
+ * The other reference tables (customs parameter codes, public holidays; the export conditions) share the column list,
+ * the reader and the error shape exported here; their parsers are in `reference-kinds.ts` (the export conditions':
+ * `rules/export/export-conditions-table.ts`).
  */
 import { Decimal } from '../../../kernel/money.js';
 import {
@@ -54,6 +55,18 @@ export const TABLE_COLUMNS = {
   // parsed in reference-kinds.ts
   'customs-params': ['category', 'code', 'name_zh', 'name_en', 'valid_from', 'valid_to'],
   holidays: ['date', 'kind', 'name'],
+  // parsed in rules/export/export-conditions-table.ts
+  'export-conditions': [
+    'hs_code',
+    'valid_from',
+    'valid_to',
+    'needs_licence',
+    'needs_inspection',
+    'export_duty',
+    'export_refund',
+    'name',
+    'note',
+  ],
 } as const;
 export type TableName = keyof typeof TABLE_COLUMNS;
 
@@ -63,6 +76,7 @@ export const TABLE_NAMES: Record<TableName, { zh: string; en: string }> = {
   'exchange-rates': { zh: '计征汇率表', en: 'customs exchange-rate table' },
   'customs-params': { zh: '海关参数代码表', en: 'customs parameter code table' },
   holidays: { zh: '法定节假日及调休表', en: 'public-holiday table' },
+  'export-conditions': { zh: '出口商品监管条件表', en: 'export-conditions table' },
 };
 
 export interface TableError {
