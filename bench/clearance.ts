@@ -33,11 +33,6 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { seedDemo } from '../src/app/demo.js';
-import { createPlatform, type Platform } from '../src/app/platform.js';
-import { listsStore } from '../src/modules/clearance/store/lists.js';
-import { quotaStore } from '../src/modules/clearance/store/quota.js';
-import { stockStore } from '../src/modules/clearance/store/stock.js';
-import type { CebMessage, CebRecord } from '../src/modules/declaration/ceb/codec.js';
 import {
   inventoryMessage,
   orderMessage,
@@ -45,7 +40,12 @@ import {
   PARTIES,
   paymentMessage,
   waybillMessage,
-} from '../src/modules/declaration/examples.js';
+} from '../src/app/examples.js';
+import { createPlatform, type Platform } from '../src/app/platform.js';
+import { listsStore } from '../src/modules/clearance/store/lists.js';
+import { quotaStore } from '../src/modules/clearance/store/quota.js';
+import { stockStore } from '../src/modules/clearance/store/stock.js';
+import type { CebMessage, CebRecord } from '../src/modules/declaration/ceb/codec.js';
 import { declarationStore } from '../src/modules/declaration/store.js';
 import { loadConfig } from '../src/platform/config.js';
 import { type DbHandle, openDatabase, rowsOf } from '../src/platform/db/client.js';

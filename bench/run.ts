@@ -19,8 +19,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { orderMessage, orderRecord, PARTIES } from '../src/app/examples.js';
 import { buildCeb } from '../src/modules/declaration/ceb/codec.js';
-import { orderMessage, orderRecord, PARTIES } from '../src/modules/declaration/examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 300);

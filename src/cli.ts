@@ -406,7 +406,7 @@ ceb
       name: string,
       o: { orderNo: string; invtNo?: string; json?: boolean; signKey?: string; signCert?: string },
     ) => {
-      const ex = await import('./modules/declaration/examples.js');
+      const ex = await import('./app/examples.js');
       const type = ex.exampleType(name);
       if (!type) {
         throw new AppError(

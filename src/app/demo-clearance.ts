@@ -9,17 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ClearanceService } from '../modules/clearance/service.js';
 import type { CebMessage, CebRecord } from '../modules/declaration/ceb/codec.js';
-import {
-  inventoryMessage,
-  orderMessage,
-  orderRecord,
-  PARTIES,
-  paymentMessage,
-  waybillMessage,
-} from '../modules/declaration/examples.js';
 import type { DeclarationService } from '../modules/declaration/service.js';
 import { signedCeb } from '../modules/declaration/signature/sign-message.js';
 import { demoSigningKey } from './demo-pki.js';
+import { inventoryMessage, orderMessage, orderRecord, PARTIES, paymentMessage, waybillMessage } from './examples.js';
 
 type Item = { gcode: string; gname: string; gmodel: string; price: string; qty: string };
 

@@ -4,10 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoSigningKey } from '../../src/app/demo-pki.js';
-import { parseCeb } from '../../src/modules/declaration/ceb/codec.js';
-import type { CebMessageType } from '../../src/modules/declaration/ceb/definitions.generated.js';
-import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
-import { signFile } from '../../src/modules/declaration/check.js';
 import {
   EXAMPLE_TYPES,
   EXAMPLES,
@@ -16,7 +12,11 @@ import {
   exampleMessage,
   exampleType,
   PARTIES,
-} from '../../src/modules/declaration/examples.js';
+} from '../../src/app/examples.js';
+import { parseCeb } from '../../src/modules/declaration/ceb/codec.js';
+import type { CebMessageType } from '../../src/modules/declaration/ceb/definitions.generated.js';
+import { validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
+import { signFile } from '../../src/modules/declaration/check.js';
 import { parseDeclaration } from '../../src/modules/declaration/parse.js';
 import { formatReceiptXml } from '../../src/modules/declaration/routes.js';
 import { buildCebUnsigned, signatureRequired } from '../../src/modules/declaration/signature/sign-message.js';

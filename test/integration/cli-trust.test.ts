@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inventoryMessage, PARTIES } from '../../src/modules/declaration/examples.js';
+import { inventoryMessage, PARTIES } from '../../src/app/examples.js';
 import { verifyCeb } from '../../src/modules/declaration/signature/xmldsig.js';
 import { makeCrl, makeSm2Ca } from '../support/certs.js';
 
@@ -43,7 +43,7 @@ describe.skipIf(!!process.env.DATABASE_URL)('cbec-zone trust and ceb sign', () =
     expect(junk.stderr).not.toContain('    at ');
     expect(run(['trust', 'remove', id]).status).toBe(0);
     expect(run(['trust', 'list']).stdout).toMatch(/removed +测试 CA/);
-  });
+  }, 240_000); // six CLI processes, each opening the database: minutes on a loaded CI machine
 
   it('ceb sign signs a list (JSON or XML, file or standard input) with a demo key; the signature verifies', () => {
     const list = inventoryMessage('CLI-SIGN-1', 'CLILN1', 'CLICOP1', '2');

@@ -16,9 +16,9 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import { promisify } from 'node:util';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { orderMessage, orderRecord } from '../../src/app/examples.js';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { unwrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
-import { orderMessage, orderRecord } from '../../src/modules/declaration/examples.js';
 import { AmqpTransport, type AmqpTransportOptions, deadLetterQueueName } from '../../src/modules/gateway/amqp.js';
 import {
   dxpEnvelope,

@@ -19,9 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { orderMessage, orderRecord } from '../../src/app/examples.js';
 import { buildCeb } from '../../src/modules/declaration/ceb/codec.js';
 import { unwrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
-import { orderMessage, orderRecord } from '../../src/modules/declaration/examples.js';
 import { FolderTransport, type FolderTransportOptions } from '../../src/modules/gateway/folder.js';
 import { dxpEnvelope, GatewayClosedError, type InboundMessage } from '../../src/modules/gateway/transport.js';
 

@@ -4,7 +4,7 @@
  * sees none of them (404); export clearance asks which warehouses are valid for a list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARTIES } from '../../src/modules/declaration/examples.js';
+import { PARTIES } from '../../src/app/examples.js';
 import { login } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

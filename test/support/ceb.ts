@@ -1,2 +1,2 @@
-// Test messages: the platform's example builders (src/modules/declaration/examples.ts).
-export * from '../../src/modules/declaration/examples.js';
+// Test messages: the platform's example builders (src/app/examples.ts).
+export * from '../../src/app/examples.js';

@@ -1,11 +1,5 @@
 import { sm2 } from 'sm-crypto-v2';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/kernel/money.js';
-import { readClearanceTables, SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
-import type { ClearanceTables } from '../../src/modules/clearance/tables/tables.js';
-import { buildCeb, type CebMessage, type CebRecord, parseCeb } from '../../src/modules/declaration/ceb/codec.js';
-import { unwrapDxp, wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
-import { validateAgainstXsd, validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
 import {
   BUYER,
   inventoryMessage,
@@ -13,7 +7,13 @@ import {
   orderRecord,
   paymentMessage,
   waybillMessage,
-} from '../../src/modules/declaration/examples.js';
+} from '../../src/app/examples.js';
+import { Decimal } from '../../src/kernel/money.js';
+import { readClearanceTables, SAMPLE_TABLES_DIR } from '../../src/modules/clearance/tables/table-files.js';
+import type { ClearanceTables } from '../../src/modules/clearance/tables/tables.js';
+import { buildCeb, type CebMessage, type CebRecord, parseCeb } from '../../src/modules/declaration/ceb/codec.js';
+import { unwrapDxp, wrapDxp } from '../../src/modules/declaration/ceb/dxp.js';
+import { validateAgainstXsd, validateCebXml } from '../../src/modules/declaration/ceb/xsd-validator.js';
 import { signDxp, verifyDxp } from '../../src/modules/declaration/port.js';
 import { buildCebUnsigned } from '../../src/modules/gateway/connected.js';
 import { CustomsEmulator, readDeclaration } from '../../src/modules/gateway/customs-emulator.js';

@@ -87,6 +87,18 @@ describe('module boundaries', () => {
     expect(found).toEqual([]);
   });
 
+  it('a module does not import the composition root (src/app/, src/cli.ts): the demo data and wiring sit above it', () => {
+    const found: Crossing[] = [];
+    for (const file of tsFiles(MODULES)) {
+      for (const spec of importedSpecifiers(readFileSync(file, 'utf8'))) {
+        const target = relative(ROOT, resolve(dirname(file), spec));
+        if (target.startsWith('src/app/') || target === 'src/cli.js')
+          found.push({ file: relative(ROOT, file), target });
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it('platform/ and kernel/ import no module and not the composition root', () => {
     const found: Crossing[] = [];
     for (const dir of ['src/platform', 'src/kernel']) {

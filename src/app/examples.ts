@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { CebMessage, CebRecord } from '../modules/declaration/port.js';
 /**
  * Example messages for the demo enterprises: valid CEB311/411/511/621 with made-up business data, used by the
  * tests, the benchmark, and `cbec-zone ceb example` to show integrators a message the platform accepts. They are
  * examples, not official samples (those are in vendor/ceb/samples-202205).
  */
-import { demoUscc } from '../../app/demo.js';
-import type { CebMessage, CebRecord } from './ceb/codec.js';
+import { demoUscc } from './demo.js';
 
 /** The demo enterprises' codes (see src/app/demo.ts): who plays which role in test messages. */
 export const PARTIES = {
