@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addDays } from '../../src/kernel/time.js';
 import { DEMO_PASSWORD, demoUscc } from '../../src/app/demo.js';
+import { addDays } from '../../src/kernel/time.js';
 import { browserSuite, ensureWebBuild, launchChromium, login, openPage, SHOTS, shot } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
